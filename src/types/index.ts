@@ -1,0 +1,3 @@
+export type { Participant, MediaKind, MessageContent, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent } from './messages';
+export type { IntegrationCapability, IntegrationStatus, BaseSpec, ChannelStatus, IntegrationConfig } from './integration';
+export type { AppUser, AppMeta, PermissionHelpers, AppContext } from './context';
