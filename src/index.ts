@@ -7,8 +7,9 @@
 export type {
   Participant, MediaKind, MessageContent, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent,
   IntegrationCapability, IntegrationStatus, BaseSpec, ChannelStatus, IntegrationConfig,
-  AppUser, AppMeta, PermissionHelpers, AppContext,
+  AppUser, AppMeta, PermissionHelpers, AppContext, SwitchboardRuntime,
 } from './types';
+export { RUNTIME_METADATA_KEY } from './types';
 
 // ── errors ────────────────────────────────────────────────────────────────────
 export {
@@ -19,8 +20,12 @@ export {
 export type { ErrorType } from './errors';
 
 // ── config (broker options from the environment) ─────────────────────────────
+export { createBrokerConfig, readEnv, ENV_VARIABLES, DEFAULT_PORT, DEFAULT_NAMESPACE, LOG_LEVELS } from './config';
+export type { BrokerConfigOptions, SwitchboardEnv, LogLevel } from './config';
 
 // ── store (Redis or in-memory key-value state) ───────────────────────────────
+export { createStore, MemoryStore, RedisStore, acquireStore, releaseStore, runtimeOf } from './store';
+export type { KeyValueStore, TokenBucketOptions, TokenBucketResult, CreateStoreOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 
 // ── security (signatures, timestamps) ────────────────────────────────────────
 

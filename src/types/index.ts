@@ -1,3 +1,5 @@
 export type { Participant, MediaKind, MessageContent, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent } from './messages';
 export type { IntegrationCapability, IntegrationStatus, BaseSpec, ChannelStatus, IntegrationConfig } from './integration';
 export type { AppUser, AppMeta, PermissionHelpers, AppContext } from './context';
+export type { SwitchboardRuntime } from './runtime';
+export { RUNTIME_METADATA_KEY } from './runtime';

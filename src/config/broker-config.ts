@@ -1,0 +1,43 @@
+/** Builds the Moleculer broker options from the environment: memory mode with nothing set, NATS and Redis when their URLs are. */
+import type { BrokerOptions, Middleware } from 'moleculer';
+import { RUNTIME_METADATA_KEY, type SwitchboardRuntime } from '../types';
+import { readEnv, type SwitchboardEnv } from './env';
+
+export interface BrokerConfigOptions {
+  /** Environment to read. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra middlewares, after the SDK's own. */
+  middlewares?: Middleware[];
+  /** Broker options laid over the computed ones (shallow). */
+  overrides?: Partial<BrokerOptions>;
+}
+
+function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
+  return { namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port };
+}
+
+/**
+ * Broker options for `moleculer.config.ts`. Throws `ConfigError` naming the variable when the
+ * environment is invalid, so start-up stops with a clear message.
+ */
+export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOptions {
+  const env = readEnv(options.env ?? process.env);
+  const runtime = runtimeFrom(env);
+  return {
+    nodeID: env.nodeID,
+    logger: { type: 'Console', options: { level: env.logLevel, formatter: 'short', colors: process.stdout.isTTY === true } },
+    transporter: env.natsUrl
+      ? { type: 'NATS', options: { servers: env.natsUrl.split(','), maxReconnectAttempts: -1 } }
+      : null,
+    cacher: env.redisUrl
+      ? { type: 'Redis', options: { prefix: `${env.namespace}-cache`, redis: env.redisUrl } }
+      : 'Memory',
+    serializer: 'JSON',
+    validator: true,
+    // Wait for in-flight requests on stop, so a deploy does not cut a webhook mid-publish.
+    tracking: { enabled: true, shutdownTimeout: 10_000 },
+    metadata: { [RUNTIME_METADATA_KEY]: runtime },
+    middlewares: [...(options.middlewares ?? [])],
+    ...options.overrides,
+  };
+}

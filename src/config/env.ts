@@ -1,0 +1,79 @@
+/** Reads and validates the environment variables Switchboard understands; every error names the variable. */
+import { ConfigError } from '../errors';
+
+/** Every environment variable Switchboard reads, with what it means. */
+export const ENV_VARIABLES = {
+  NATS_URL: 'NATS server URL(s), comma-separated (nats://host:4222). Unset: one process, in-memory transport and channels.',
+  REDIS_URL: 'Redis URL (redis://host:6379 or rediss://). Unset: cacher and state in memory.',
+  PORT: 'HTTP port of the gateway. Default 3000.',
+  SWITCHBOARD_NAMESPACE: 'Prefix of channel names and Redis keys. Default `switchboard`.',
+  SWITCHBOARD_NODE_ID: 'Moleculer node id. Default: hostname and pid.',
+  SWITCHBOARD_LOG_LEVEL: 'trace | debug | info | warn | error | fatal. Default info.',
+  SWITCHBOARD_API_KEYS: 'Operator API keys: `key:tenant[,key:tenant...]`, or a path to a JSON file.',
+  SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
+} as const;
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_NAMESPACE = 'switchboard';
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface SwitchboardEnv {
+  natsUrl?: string;
+  redisUrl?: string;
+  port: number;
+  namespace: string;
+  nodeID?: string;
+  logLevel: LogLevel;
+}
+
+function parseUrls(name: string, value: string, schemes: readonly string[]): string {
+  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) throw new ConfigError(`${name} is set but empty; unset it or give a URL like ${schemes[0]}://127.0.0.1`, { variable: name });
+  for (const part of parts) {
+    let url: URL;
+    try {
+      url = new URL(part);
+    } catch (err) {
+      throw new ConfigError(`${name} is not a valid URL: "${part}". Expected ${schemes.map((s) => `${s}://host:port`).join(' or ')}.`, { variable: name }, err);
+    }
+    const scheme = url.protocol.replace(/:$/, '');
+    if (!schemes.includes(scheme) || !url.hostname) {
+      throw new ConfigError(`${name} must use ${schemes.map((s) => `${s}://`).join(' or ')} with a host; got "${part}".`, { variable: name });
+    }
+  }
+  return parts.join(',');
+}
+
+/** Validates `env` (default `process.env`); throws `ConfigError` naming the first bad or unknown variable. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('SWITCHBOARD_') && !(key in ENV_VARIABLES)) {
+      const known = Object.keys(ENV_VARIABLES).filter((k) => k.startsWith('SWITCHBOARD_')).join(', ');
+      throw new ConfigError(`Unknown environment variable ${key}. Known: ${known}.`, { variable: key });
+    }
+  }
+  const result: SwitchboardEnv = { port: DEFAULT_PORT, namespace: DEFAULT_NAMESPACE, logLevel: 'info' };
+  if (env.NATS_URL !== undefined) result.natsUrl = parseUrls('NATS_URL', env.NATS_URL, ['nats', 'tls']);
+  if (env.REDIS_URL !== undefined) result.redisUrl = parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
+  if (result.redisUrl?.includes(',')) throw new ConfigError('REDIS_URL takes one URL, not a list.', { variable: 'REDIS_URL' });
+  if (env.PORT !== undefined) {
+    const port = /^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN;
+    if (!(port >= 0 && port <= 65535)) throw new ConfigError(`PORT must be a number from 0 to 65535; got "${env.PORT}".`, { variable: 'PORT' });
+    result.port = port;
+  }
+  if (env.SWITCHBOARD_NAMESPACE !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(env.SWITCHBOARD_NAMESPACE)) {
+      throw new ConfigError(`SWITCHBOARD_NAMESPACE may hold only letters, digits, '_' and '-' (1-64); got "${env.SWITCHBOARD_NAMESPACE}".`, { variable: 'SWITCHBOARD_NAMESPACE' });
+    }
+    result.namespace = env.SWITCHBOARD_NAMESPACE;
+  }
+  if (env.SWITCHBOARD_NODE_ID !== undefined) result.nodeID = env.SWITCHBOARD_NODE_ID;
+  if (env.SWITCHBOARD_LOG_LEVEL !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(env.SWITCHBOARD_LOG_LEVEL)) {
+      throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.SWITCHBOARD_LOG_LEVEL}".`, { variable: 'SWITCHBOARD_LOG_LEVEL' });
+    }
+    result.logLevel = env.SWITCHBOARD_LOG_LEVEL as LogLevel;
+  }
+  return result;
+}

@@ -1,0 +1,4 @@
+export { createBrokerConfig } from './broker-config';
+export type { BrokerConfigOptions } from './broker-config';
+export { readEnv, ENV_VARIABLES, DEFAULT_PORT, DEFAULT_NAMESPACE, LOG_LEVELS } from './env';
+export type { SwitchboardEnv, LogLevel } from './env';

@@ -1,0 +1,137 @@
+/** KeyValueStore on Redis (ioredis): shared by every node; compare-and-set and token buckets as Lua scripts. */
+import Redis, { type RedisOptions } from 'ioredis';
+import type { KeyValueStore, TokenBucketOptions, TokenBucketResult } from './types';
+
+const REPLACE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+
+const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// Refill by elapsed server time (one clock for every node), then take one token.
+const TAKE_TOKEN = `
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
+local allowed = 0
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  wait = math.ceil((1 - tokens) / rate * 1000)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
+return { allowed, math.floor(tokens), wait }`;
+
+type ScriptedRedis = Redis & {
+  sbReplaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<number>;
+  sbDeleteIfEquals(key: string, expected: string): Promise<number>;
+  sbTakeToken(key: string, capacity: number, rate: number): Promise<[number, number, number]>;
+};
+
+export interface RedisStoreOptions {
+  /** A `redis://` URL, or an ioredis client to use (then the store does not close it). */
+  redis: string | Redis;
+  /** Prefix for every key. Default `switchboard:`. */
+  prefix?: string;
+  /** Extra ioredis options when `redis` is a URL. */
+  redisOptions?: RedisOptions;
+}
+
+/** Fail fast when Redis is down: commands reject at once instead of queueing (the SDK then answers 503). */
+const DEFAULT_REDIS_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 2_000,
+  connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(times * 100, 2_000),
+};
+
+export class RedisStore implements KeyValueStore {
+  readonly kind = 'redis' as const;
+  private readonly client: ScriptedRedis;
+  private readonly ownsClient: boolean;
+  private readonly prefix: string;
+
+  constructor(options: RedisStoreOptions) {
+    this.prefix = options.prefix ?? 'switchboard:';
+    this.ownsClient = typeof options.redis === 'string';
+    const client = typeof options.redis === 'string'
+      ? new Redis(options.redis, { ...DEFAULT_REDIS_OPTIONS, ...options.redisOptions })
+      : options.redis;
+    client.defineCommand('sbReplaceIfEquals', { numberOfKeys: 1, lua: REPLACE_IF_EQUALS });
+    client.defineCommand('sbDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+    client.defineCommand('sbTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+    this.client = client as ScriptedRedis;
+  }
+
+  private k(key: string) { return this.prefix + key; }
+
+  /** Resolves once connected (or rejects after the connect timeout). */
+  async ready(): Promise<void> {
+    if (this.client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => { cleanup(); resolve(); };
+      const onError = (err: Error) => { cleanup(); reject(err); };
+      const cleanup = () => { this.client.off('ready', onReady); this.client.off('error', onError); };
+      this.client.once('ready', onReady);
+      this.client.once('error', onError);
+    });
+  }
+
+  async get(key: string) { return this.client.get(this.k(key)); }
+
+  async set(key: string, value: string, ttlMs?: number) {
+    if (ttlMs === undefined) await this.client.set(this.k(key), value);
+    else await this.client.set(this.k(key), value, 'PX', ttlMs);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number) {
+    return (await this.client.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number) {
+    return (await this.client.sbReplaceIfEquals(this.k(key), expected, value, ttlMs)) === 1;
+  }
+
+  async delete(key: string) { return (await this.client.del(this.k(key))) > 0; }
+
+  async deleteIfEquals(key: string, expected: string) {
+    return (await this.client.sbDeleteIfEquals(this.k(key), expected)) === 1;
+  }
+
+  async ttl(key: string) { return this.client.pttl(this.k(key)); }
+
+  async addToSet(key: string, member: string) { await this.client.sadd(this.k(key), member); }
+  async removeFromSet(key: string, member: string) { await this.client.srem(this.k(key), member); }
+  async setMembers(key: string) { return this.client.smembers(this.k(key)); }
+
+  async takeToken(key: string, { capacity, refillPerSecond }: TokenBucketOptions): Promise<TokenBucketResult> {
+    const [allowed, remaining, wait] = await this.client.sbTakeToken(this.k(key), capacity, refillPerSecond);
+    return { allowed: allowed === 1, remaining, retryAfterMs: wait };
+  }
+
+  async ping() {
+    try {
+      return (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    if (this.ownsClient) this.client.disconnect();
+  }
+}

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/store';
+import { storeContract } from './store-contract';
+
+storeContract('memory', async () => new MemoryStore(), (s) => s.close());
