@@ -28,10 +28,22 @@ export { createStore, MemoryStore, RedisStore, acquireStore, releaseStore, runti
 export type { KeyValueStore, TokenBucketOptions, TokenBucketResult, CreateStoreOptions, MemoryStoreOptions, RedisStoreOptions } from './store';
 
 // ── security (signatures, timestamps) ────────────────────────────────────────
+export {
+  hmacSignature, standardWebhooks, metaSignature, slackSignature, telegramSecretToken, verifyOrThrow,
+  checkTimestamp, constantTimeEqual, standardWebhooksKey, DEFAULT_TOLERANCE_SECONDS, STANDARD_WEBHOOKS_HEADERS,
+  TELEGRAM_SECRET_HEADER,
+} from './security';
+export type {
+  SignatureScheme, SignatureInput, SignParams, VerifyResult, VerifyFailureReason, VerifiedSignature, WebhookHeaders,
+  HmacSignatureOptions, HmacAlgorithm, HmacEncoding, SignedPayloadParts, StandardWebhooksOptions, SlackSignatureOptions,
+  TimestampCheck, TimestampCheckOptions,
+} from './security';
 
 // ── retry ─────────────────────────────────────────────────────────────────────
 
 // ── filters ───────────────────────────────────────────────────────────────────
+export { jsonKeyEquals, jsonKeyIn, jsonKeyExists, allOf, anyOf, noneOf, parseJsonKeyPath } from './filters';
+export type { JsonKeyFilter } from './filters';
 
 // ── channels ──────────────────────────────────────────────────────────────────
 
