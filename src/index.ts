@@ -52,3 +52,5 @@ export type { JsonKeyFilter } from './filters';
 // ── integration (defineIntegration) ───────────────────────────────────────────
 
 // ── gateway (moleculer-web routes) ────────────────────────────────────────────
+export { healthReport } from './gateway';
+export type { HealthReport, ComponentStatus } from './gateway';

@@ -64,6 +64,7 @@ export class RedisStore implements KeyValueStore {
   private readonly client: ScriptedRedis;
   private readonly ownsClient: boolean;
   private readonly prefix: string;
+  private connectedOnce = false;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'switchboard:';
@@ -75,11 +76,14 @@ export class RedisStore implements KeyValueStore {
     client.defineCommand('sbDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
     client.defineCommand('sbTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
     this.client = client as ScriptedRedis;
+    this.client.on('ready', () => { this.connectedOnce = true; });
+    // Errors surface on the commands that fail; without a listener ioredis would print each reconnect error.
+    this.client.on('error', () => undefined);
   }
 
   private k(key: string) { return this.prefix + key; }
 
-  /** Resolves once connected (or rejects after the connect timeout). */
+  /** Resolves once connected; rejects on the first connection error. */
   async ready(): Promise<void> {
     if (this.client.status === 'ready') return;
     await new Promise<void>((resolve, reject) => {
@@ -91,41 +95,73 @@ export class RedisStore implements KeyValueStore {
     });
   }
 
-  async get(key: string) { return this.client.get(this.k(key)); }
+  /** The client, once its first connection is made (commands fail fast, unqueued, after that). */
+  private async c(): Promise<ScriptedRedis> {
+    if (!this.connectedOnce && this.client.status !== 'ready') await this.ready();
+    return this.client;
+  }
+
+  async get(key: string) {
+    const redis = await this.c();
+    return redis.get(this.k(key));
+  }
 
   async set(key: string, value: string, ttlMs?: number) {
-    if (ttlMs === undefined) await this.client.set(this.k(key), value);
-    else await this.client.set(this.k(key), value, 'PX', ttlMs);
+    const redis = await this.c();
+    if (ttlMs === undefined) await redis.set(this.k(key), value);
+    else await redis.set(this.k(key), value, 'PX', ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {
-    return (await this.client.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK';
+    const redis = await this.c();
+    return (await redis.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number) {
-    return (await this.client.sbReplaceIfEquals(this.k(key), expected, value, ttlMs)) === 1;
+    const redis = await this.c();
+    return (await redis.sbReplaceIfEquals(this.k(key), expected, value, ttlMs)) === 1;
   }
 
-  async delete(key: string) { return (await this.client.del(this.k(key))) > 0; }
+  async delete(key: string) {
+    const redis = await this.c();
+    return (await redis.del(this.k(key))) > 0;
+  }
 
   async deleteIfEquals(key: string, expected: string) {
-    return (await this.client.sbDeleteIfEquals(this.k(key), expected)) === 1;
+    const redis = await this.c();
+    return (await redis.sbDeleteIfEquals(this.k(key), expected)) === 1;
   }
 
-  async ttl(key: string) { return this.client.pttl(this.k(key)); }
+  async ttl(key: string) {
+    const redis = await this.c();
+    return redis.pttl(this.k(key));
+  }
 
-  async addToSet(key: string, member: string) { await this.client.sadd(this.k(key), member); }
-  async removeFromSet(key: string, member: string) { await this.client.srem(this.k(key), member); }
-  async setMembers(key: string) { return this.client.smembers(this.k(key)); }
+  async addToSet(key: string, member: string) {
+    const redis = await this.c();
+    await redis.sadd(this.k(key), member);
+  }
+
+  async removeFromSet(key: string, member: string) {
+    const redis = await this.c();
+    await redis.srem(this.k(key), member);
+  }
+
+  async setMembers(key: string) {
+    const redis = await this.c();
+    return redis.smembers(this.k(key));
+  }
 
   async takeToken(key: string, { capacity, refillPerSecond }: TokenBucketOptions): Promise<TokenBucketResult> {
-    const [allowed, remaining, wait] = await this.client.sbTakeToken(this.k(key), capacity, refillPerSecond);
+    const redis = await this.c();
+    const [allowed, remaining, wait] = await redis.sbTakeToken(this.k(key), capacity, refillPerSecond);
     return { allowed: allowed === 1, remaining, retryAfterMs: wait };
   }
 
   async ping() {
     try {
-      return (await this.client.ping()) === 'PONG';
+      const redis = await this.c();
+      return (await redis.ping()) === 'PONG';
     } catch {
       return false;
     }

@@ -1,0 +1,41 @@
+/** The HTTP gateway: health for operators; webhook and operator API routes are added by their SDK route builders. */
+import type { Context, ServiceSchema } from 'moleculer';
+import ApiGateway from 'moleculer-web';
+import { acquireStore, healthReport, releaseStore, runtimeOf, type KeyValueStore } from '@switchboard/sdk';
+
+const api: ServiceSchema = {
+  name: 'api',
+  mixins: [ApiGateway],
+  settings: {
+    port: 3000,
+    ip: '0.0.0.0',
+    routes: [
+      {
+        path: '/',
+        // Only what is listed here is reachable over HTTP.
+        whitelist: ['api.health'],
+        autoAliases: false,
+        mappingPolicy: 'restrict',
+        aliases: { 'GET health': 'api.health' },
+      },
+    ],
+  },
+  actions: {
+    health: {
+      async handler(this: { broker: Context['broker']; store: KeyValueStore }, ctx: Context) {
+        const report = await healthReport(this.broker, this.store);
+        if (report.status !== 'ok') (ctx.meta as { $statusCode?: number }).$statusCode = 503;
+        return report;
+      },
+    },
+  },
+  created() {
+    this.settings.port = runtimeOf(this.broker).port ?? this.settings.port;
+    this.store = acquireStore(this.broker);
+  },
+  async stopped() {
+    await releaseStore(this.broker);
+  },
+};
+
+export default api;

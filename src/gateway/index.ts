@@ -1,0 +1,2 @@
+export { healthReport } from './health';
+export type { HealthReport, ComponentStatus } from './health';
