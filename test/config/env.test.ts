@@ -1,0 +1,64 @@
+import { ConfigError, createBrokerConfig, readEnv, RUNTIME_METADATA_KEY } from '../../src';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readEnv', () => {
+  it('defaults to memory mode on port 3000 in namespace switchboard', () => {
+    expect(readEnv({})).toEqual({ port: 3000, namespace: 'switchboard', logLevel: 'info' });
+  });
+
+  it('reads every variable it knows', () => {
+    expect(readEnv({
+      NATS_URL: 'nats://a:4222, nats://b:4222', REDIS_URL: 'redis://r:6379/1', PORT: '8080',
+      SWITCHBOARD_NAMESPACE: 'acme-prod', SWITCHBOARD_NODE_ID: 'n1', SWITCHBOARD_LOG_LEVEL: 'warn',
+    })).toEqual({
+      natsUrl: 'nats://a:4222,nats://b:4222', redisUrl: 'redis://r:6379/1', port: 8080,
+      namespace: 'acme-prod', nodeID: 'n1', logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    ['NATS_URL', 'nats//localhost'],
+    ['NATS_URL', 'http://localhost:4222'],
+    ['NATS_URL', ''],
+    ['NATS_URL', 'nats://'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_URL', 'redis://a:1,redis://b:2'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '1e3'],
+    ['SWITCHBOARD_NAMESPACE', 'a.b'],
+    ['SWITCHBOARD_NAMESPACE', ''],
+    ['SWITCHBOARD_LOG_LEVEL', 'loud'],
+    ['SWITCHBOARD_TYPO', '1'],
+  ])('rejects %s=%j with a ConfigError that names the variable', (name, value) => {
+    const err = errorOf(() => readEnv({ [name]: value }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain(name);
+    expect(err.data).toEqual({ variable: name });
+  });
+});
+
+describe('createBrokerConfig', () => {
+  it('runs in one process on memory pieces when nothing is set', () => {
+    const options = createBrokerConfig({ env: {} });
+    expect(options.transporter).toBeNull();
+    expect(options.cacher).toBe('Memory');
+    expect(options.metadata?.[RUNTIME_METADATA_KEY]).toEqual({ namespace: 'switchboard', port: 3000 });
+  });
+
+  it('uses NATS and Redis when their URLs are set', () => {
+    const options = createBrokerConfig({ env: { NATS_URL: 'nats://n:4222', REDIS_URL: 'redis://r:6379' } });
+    expect(options.transporter).toMatchObject({ type: 'NATS', options: { servers: ['nats://n:4222'], maxReconnectAttempts: -1 } });
+    expect(options.cacher).toMatchObject({ type: 'Redis', options: { redis: 'redis://r:6379' } });
+    expect(options.metadata?.[RUNTIME_METADATA_KEY]).toMatchObject({ natsUrl: 'nats://n:4222', redisUrl: 'redis://r:6379' });
+  });
+});
