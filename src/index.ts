@@ -50,6 +50,15 @@ export type { JsonKeyFilter } from './filters';
 // ── mixins and defineService ──────────────────────────────────────────────────
 
 // ── integration (defineIntegration) ───────────────────────────────────────────
+// channel registry (default getChannelConfig, operator API CRUD)
+export {
+  ChannelRegistry, channelRegistry, generateSecret, parseChannelsSource, seedChannels, redactChannel,
+  DEFAULT_ROTATION_GRACE_SECONDS,
+} from './registry';
+export type {
+  ChannelRegistryOptions, SeedOptions, ChannelRecord, StoredSecret, ChannelInput, ChannelUpdate, RedactedChannel,
+  RotateSecretOptions, RotateSecretResult,
+} from './registry';
 
 // ── gateway (moleculer-web routes) ────────────────────────────────────────────
 export { healthReport } from './gateway';

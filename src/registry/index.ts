@@ -1,0 +1,11 @@
+/** The channel registry: channels stored in Redis or memory, secret rotation, seeding, redaction. */
+export { ChannelRegistry, generateSecret } from './channel-registry';
+export type { ChannelRegistryOptions } from './channel-registry';
+export { channelRegistry } from './broker-registry';
+export { parseChannelsSource, seedChannels } from './seed';
+export type { SeedOptions } from './seed';
+export { redactChannel, toIntegrationConfig, activeSecrets } from './redact';
+export { DEFAULT_ROTATION_GRACE_SECONDS } from './types';
+export type {
+  ChannelRecord, StoredSecret, ChannelInput, ChannelUpdate, RedactedChannel, RotateSecretOptions, RotateSecretResult,
+} from './types';
