@@ -1,16 +1,20 @@
 /** Reading request headers defensively: case-insensitive names, array values, odd shapes. */
 import type { WebhookHeaders } from './types';
 
-/** Every value sent under `name` (any case), arrays flattened; non-string values ignored. */
+/** Every value sent under `name` (any case), arrays flattened; non-string values ignored; a headers object that throws reads as empty. */
 export function headerValues(headers: WebhookHeaders | unknown, name: string): string[] {
   if (headers === null || typeof headers !== 'object') return [];
   const wanted = name.toLowerCase();
   const out: string[] = [];
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() !== wanted) continue;
-    const value: unknown = (headers as Record<string, unknown>)[key];
-    if (typeof value === 'string') out.push(value);
-    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') out.push(item);
+  try {
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() !== wanted) continue;
+      const value: unknown = (headers as Record<string, unknown>)[key];
+      if (typeof value === 'string') out.push(value);
+      else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') out.push(item);
+    }
+  } catch {
+    return [];
   }
   return out;
 }
