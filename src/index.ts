@@ -46,6 +46,21 @@ export { jsonKeyEquals, jsonKeyIn, jsonKeyExists, allOf, anyOf, noneOf, parseJso
 export type { JsonKeyFilter } from './filters';
 
 // ── channels ──────────────────────────────────────────────────────────────────
+export {
+  NAMESPACE, INTEGRATION_CHANNELS, channelNames, deadLetterChannel, CHANNEL_CONFIG, createChannelsMiddleware,
+  JetStreamAdapter, MemoryAdapter, retryDelay, DEAD_LETTER_HEADERS, parseDeadLetterError,
+  DEFAULT_MAX_AGE_MS, DEFAULT_MAX_MSGS, DEFAULT_MAX_BYTES, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_STORAGE,
+  DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RETRIES, DEFAULT_ACK_WAIT_MS, DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_MULTIPLIER, DEFAULT_RETRY_MAX_DELAY_MS, DEFAULT_RETRY_JITTER, DEFAULT_DEAD_LETTER_ATTEMPTS,
+  DEFAULT_PUBLISH_TIMEOUT_MS,
+} from './channels';
+export type {
+  ChannelNames, IntegrationMessageReceivedPayload, IntegrationMessageSentPayload, IntegrationMessageFailedPayload,
+  OutboundSendPayload, ChannelErrorInfo, StreamOptions, RetryBackoffOptions, DeadLetteringOptions,
+  ChannelConsumerOptions, ChannelDefinition, ChannelPublishOptions, PublishAck, DeadLetterError,
+  JetStreamAdapterOptions, NatsEndpointOptions, MemoryAdapterOptions, MemoryDelivery, ChannelsMiddlewareOptions,
+  ChannelsMiddleware,
+} from './channels';
 
 // ── mixins and defineService ──────────────────────────────────────────────────
 

@@ -1,0 +1,80 @@
+/** One JetStream message as a consumer receives it, with its delivery info and ack/nak/working replies. */
+import type { Msg, MsgHdrs } from 'nats';
+
+const enc = new TextEncoder();
+const ACK = enc.encode('+ACK');
+const NAK = enc.encode('-NAK');
+const WPI = enc.encode('+WPI');
+
+/** Delivery info parsed from the `$JS.ACK...` reply subject. */
+export interface DeliveryInfo {
+  stream: string;
+  consumer: string;
+  /** 1 on the first delivery, 2 on the first redelivery, ... */
+  deliveryCount: number;
+  /** Same as `deliveryCount` (the name the stock adapter's `raw.info` used). */
+  redeliveryCount: number;
+  /** Sequence of the message in its stream. */
+  streamSequence: number;
+  /** When the message was stored, nanoseconds since the epoch (as a string). */
+  timestampNanos: string;
+}
+
+/** Parses `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>` (and the domain form). */
+export function parseAckSubject(reply: string): DeliveryInfo | null {
+  const t = reply.split('.');
+  if (t[0] !== '$JS' || t[1] !== 'ACK') return null;
+  const o = t.length === 9 ? 2 : t.length >= 11 ? 4 : -1;
+  if (o < 0) return null;
+  const deliveryCount = Number(t[o + 2]);
+  const streamSequence = Number(t[o + 3]);
+  if (!Number.isInteger(deliveryCount) || !Number.isInteger(streamSequence)) return null;
+  return { stream: t[o]!, consumer: t[o + 1]!, deliveryCount, redeliveryCount: deliveryCount, streamSequence, timestampNanos: t[o + 5] ?? '0' };
+}
+
+/**
+ * A delivered message. Final replies (`ack`, `nak`) are sent once; `working()` may repeat until then.
+ * Passed to channel handlers as their second argument (`raw`).
+ */
+export class Delivery {
+  readonly info: DeliveryInfo;
+  private done = false;
+
+  constructor(private readonly msg: Msg, info: DeliveryInfo) {
+    this.info = info;
+  }
+
+  get subject(): string { return this.msg.subject; }
+  get data(): Uint8Array { return this.msg.data; }
+  get headers(): MsgHdrs | undefined { return this.msg.headers; }
+  get seq(): number { return this.info.streamSequence; }
+  get deliveryCount(): number { return this.info.deliveryCount; }
+  /** True once an ack or nak was sent. */
+  get settled(): boolean { return this.done; }
+
+  ack(): void { this.final(ACK); }
+
+  /** Redeliver after `delayMs` (at once when 0 or absent). */
+  nak(delayMs?: number): void {
+    this.final(delayMs && delayMs > 0 ? enc.encode(`-NAK ${JSON.stringify({ delay: Math.round(delayMs) * 1_000_000 })}`) : NAK);
+  }
+
+  /** Resets the server's ack-wait timer: the message is still being processed. */
+  working(): void {
+    if (!this.done) this.respond(WPI);
+  }
+
+  private final(payload: Uint8Array): void {
+    if (this.done) return;
+    this.done = true;
+    this.respond(payload);
+  }
+
+  private respond(payload: Uint8Array): void {
+    try {
+      this.msg.respond(payload);
+    } catch {
+      // Connection closed: the server redelivers after ack wait.
+    }
+  }
+}

@@ -1,0 +1,533 @@
+/**
+ * JetStream adapter for @moleculer/channels, on the `nats` package. It keeps the promises the
+ * stock NATS adapter breaks: publishes resolve with the PubAck (and reject when not stored),
+ * streams are provisioned at start-up with bounded retention, retries wait (backoff + jitter)
+ * and are capped server-side, long handlers are kept in progress, dead letters carry the error
+ * and the original is acked only after the dead letter is stored, and the connection
+ * reconnects forever.
+ */
+import {
+  AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType,
+  connect as natsConnect, headers as natsHeaders,
+  type ConnectionOptions, type ConsumerConfig, type JetStreamClient, type JetStreamManager,
+  type NatsConnection, type StreamConfig, type StreamInfo,
+} from 'nats';
+import type { ServiceBroker, LoggerInstance, Service } from 'moleculer';
+import { ConfigError, PublishError } from '../errors';
+import { retryDelay } from './backoff';
+import { BaseAdapter } from './base-adapter';
+import type { Delivery } from './delivery';
+import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
+import { channelNames, deadLetterChannel, durableNameFor, isValidChannelName, NAMESPACE, streamNameFor } from './names';
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_MAX_ACK_PENDING, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_PULL_EXPIRES_MS,
+  DEFAULT_PULL_HEARTBEAT_MS, DEFAULT_RECONNECT_WAIT_MS, resolveConsumerOptions, resolveStreamOptions,
+  type ChannelConsumerOptions, type ChannelPublishOptions, type PublishAck, type ResolvedConsumerOptions,
+  type ResolvedStreamOptions, type StreamOptions,
+} from './options';
+import { PullConsumer } from './pull-consumer';
+
+const NANOS = 1_000_000;
+
+/** How to reach NATS. Give `url`/`servers` (and optional `connectionOptions`), or an open `connection`. */
+export interface NatsEndpointOptions {
+  /** `nats://host:port`, several separated by commas. */
+  url?: string;
+  servers?: string | string[];
+  /** Passed to `nats.connect`. `maxReconnectAttempts` defaults to -1 (forever). */
+  connectionOptions?: ConnectionOptions;
+  /** An already open connection (tests, shared clients). The adapter does not close it. */
+  connection?: NatsConnection;
+}
+
+/** Options of {@link JetStreamAdapter}. Consumer options here are defaults for every channel. */
+export interface JetStreamAdapterOptions extends Omit<ChannelConsumerOptions, 'group' | 'context'> {
+  /** SDK namespace: its channels' streams are provisioned at start-up. Default {@link NAMESPACE}. */
+  namespace?: string;
+  nats: NatsEndpointOptions;
+  /** Provision the SDK's channels (`INTEGRATION_CHANNELS` under `namespace`) at start-up. Default true. */
+  provisionSdkChannels?: boolean;
+  /** Further streams to provision at start-up, by channel name, with their retention. */
+  streams?: Record<string, StreamOptions>;
+  /** Retention for every stream not listed in `streams`. */
+  streamDefaults?: StreamOptions;
+  /**
+   * An existing stream whose config differs from the wanted one: `'error'` (default) fails the
+   * start with a `ConfigError` listing the differences; `'update'` applies the wanted limits
+   * (storage and retention policy cannot change and always fail).
+   */
+  onStreamConflict?: 'error' | 'update';
+  /** Reject a publish with `PublishError` when no PubAck arrives within this. Default {@link DEFAULT_PUBLISH_TIMEOUT_MS}. */
+  publishTimeoutMs?: number;
+  /** Server-side cap on unacknowledged messages per group. Default {@link DEFAULT_MAX_ACK_PENDING}. */
+  maxAckPending?: number;
+  /** Pull request lifetime. Default {@link DEFAULT_PULL_EXPIRES_MS}. */
+  pullExpiresMs?: number;
+  /** Idle heartbeat of an open pull request. Default {@link DEFAULT_PULL_HEARTBEAT_MS}. */
+  pullHeartbeatMs?: number;
+  /** On stop, how long in-flight handlers may finish. Default {@link DEFAULT_DRAIN_TIMEOUT_MS}. */
+  drainTimeoutMs?: number;
+  /** Topic prefix added to every channel name. Default '' (the namespace is already in the names). */
+  prefix?: string;
+  /** Moleculer serializer name. Default 'JSON'. */
+  serializer?: string;
+  /** Random source for retry jitter (tests). Default `Math.random`. */
+  random?: () => number;
+}
+
+/** A channel as the middleware hands it to the adapter. */
+interface Chan extends ChannelConsumerOptions {
+  id: string;
+  name: string;
+  group: string;
+  unsubscribing?: boolean;
+  handler: (payload: unknown, raw: unknown) => Promise<unknown>;
+}
+
+interface Subscription {
+  chan: Chan;
+  cfg: ResolvedConsumerOptions;
+  consumer: PullConsumer;
+}
+
+const RECENT_ERRORS_MAX = 10_000;
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; api_error?: { code?: number } };
+  return e?.api_error?.code === 404 || e?.code === '404' || /not found/i.test(e?.message ?? '');
+}
+
+function toArray(s: string | string[] | undefined): string[] {
+  if (!s) return [];
+  return (Array.isArray(s) ? s : s.split(',')).map((x) => x.trim()).filter(Boolean);
+}
+
+/** Adapter for `@moleculer/channels` on NATS JetStream. Pass an instance as the middleware's `adapter`. */
+export class JetStreamAdapter extends BaseAdapter {
+  readonly namespace: string;
+  private readonly cfg: JetStreamAdapterOptions;
+  private nc: NatsConnection | null = null;
+  private ownsConnection = false;
+  private js: JetStreamClient | null = null;
+  private jsm: JetStreamManager | null = null;
+  private stopping = false;
+  private readonly ensured = new Map<string, Promise<string>>();
+  private readonly subs = new Map<string, Subscription>();
+  private readonly pendingPublishes = new Set<Promise<unknown>>();
+  private readonly recentErrors = new Map<string, unknown>();
+  private readonly random: () => number;
+  private log!: LoggerInstance;
+
+  constructor(opts: JetStreamAdapterOptions) {
+    super({ prefix: opts.prefix ?? '', serializer: opts.serializer ?? 'JSON' });
+    if (!opts || typeof opts !== 'object' || !opts.nats) throw new ConfigError('channels: JetStreamAdapter needs `nats` ({ url } or { connection })');
+    const n = opts.nats;
+    if (n.connection && (n.url || n.servers)) {
+      throw new ConfigError('channels: give either `nats.connection` or `nats.url`/`nats.servers`, not both', { option: 'nats' });
+    }
+    if (!n.connection && !n.url && !n.servers && !n.connectionOptions?.servers) {
+      throw new ConfigError('channels: `nats.url` (or `nats.servers`, or `nats.connection`) is required', { option: 'nats.url' });
+    }
+    this.namespace = opts.namespace ?? NAMESPACE;
+    channelNames(this.namespace);
+    if (opts.onStreamConflict !== undefined && opts.onStreamConflict !== 'error' && opts.onStreamConflict !== 'update') {
+      throw new ConfigError("channels: `onStreamConflict` must be 'error' or 'update'", { option: 'onStreamConflict' });
+    }
+    this.cfg = opts;
+    this.random = opts.random ?? Math.random;
+    // Validate the defaults now (not at the first subscribe).
+    resolveConsumerOptions('channels', {}, opts, deadLetterChannel(this.namespace));
+    resolveStreamOptions('channels.streamDefaults', opts.streamDefaults);
+    for (const [name, s] of Object.entries(opts.streams ?? {})) {
+      if (!isValidChannelName(name)) throw new ConfigError(`channels: stream channel name "${name}" is not a valid subject`, { option: 'streams' });
+      resolveStreamOptions(`channels.streams["${name}"]`, opts.streamDefaults, s);
+    }
+  }
+
+  override init(broker: ServiceBroker, logger: LoggerInstance): void {
+    super.init(broker, logger);
+    this.log = logger;
+  }
+
+  /** The open NATS connection (null before connect). */
+  get connection(): NatsConnection | null { return this.nc; }
+
+  async connect(): Promise<void> {
+    this.stopping = false;
+    const n = this.cfg.nats;
+    if (n.connection) {
+      this.nc = n.connection;
+      this.ownsConnection = false;
+    } else {
+      const servers = [...toArray(n.servers), ...toArray(n.url)];
+      this.nc = await natsConnect({
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: DEFAULT_RECONNECT_WAIT_MS,
+        name: `switchboard-channels:${this.broker?.nodeID ?? 'node'}`,
+        ...n.connectionOptions,
+        ...(servers.length ? { servers } : {}),
+      });
+      this.ownsConnection = true;
+    }
+    this.watchStatus(this.nc);
+    this.jsm = await this.nc.jetstreamManager();
+    this.js = this.nc.jetstream({ timeout: this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS });
+    await this.provision();
+    this.connected = true;
+  }
+
+  /** Streams of the SDK's channels, the declared ones and the dead-letter channel, created or checked. */
+  private async provision(): Promise<void> {
+    const names = new Set<string>();
+    if (this.cfg.provisionSdkChannels !== false) for (const c of Object.values(channelNames(this.namespace))) names.add(c);
+    for (const c of Object.keys(this.cfg.streams ?? {})) names.add(c);
+    const dl = this.cfg.deadLettering;
+    if (dl?.enabled !== false) names.add(dl?.queueName ?? deadLetterChannel(this.namespace));
+    for (const c of names) await this.ensureStream(this.addPrefixTopic(c));
+  }
+
+  private watchStatus(nc: NatsConnection): void {
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'reconnect') {
+          this.log?.info(`channels: NATS reconnected (${String(s.data)})`);
+          for (const sub of this.subs.values()) sub.consumer.reconnected();
+        } else if (s.type === 'disconnect') {
+          this.log?.warn(`channels: NATS disconnected (${String(s.data)}); reconnecting`);
+        }
+      }
+    })().catch(() => undefined);
+  }
+
+  private wantedStream(channel: string): { cfg: Partial<StreamConfig>; opts: ResolvedStreamOptions } {
+    const declared = this.cfg.streams?.[channel] ?? (this.opts.prefix ? this.cfg.streams?.[channel.slice(this.opts.prefix.length + 1)] : undefined);
+    const o = resolveStreamOptions(`channels.streams["${channel}"]`, this.cfg.streamDefaults, declared);
+    return {
+      opts: o,
+      cfg: {
+        name: streamNameFor(channel),
+        subjects: [channel],
+        retention: RetentionPolicy.Limits,
+        storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File,
+        max_age: o.maxAgeMs * NANOS,
+        max_msgs: o.maxMsgs,
+        max_bytes: o.maxBytes,
+        duplicate_window: o.duplicateWindowMs * NANOS,
+        num_replicas: o.replicas,
+        discard: o.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+      },
+    };
+  }
+
+  /** Creates the channel's stream, or checks an existing one; resolves with the stream name. Idempotent, memoized. */
+  ensureStream(channel: string): Promise<string> {
+    let p = this.ensured.get(channel);
+    if (!p) {
+      p = this.doEnsureStream(channel);
+      this.ensured.set(channel, p);
+      p.catch(() => this.ensured.delete(channel));
+    }
+    return p;
+  }
+
+  private async doEnsureStream(channel: string): Promise<string> {
+    const jsm = this.requireJsm();
+    const { cfg } = this.wantedStream(channel);
+    const name = cfg.name!;
+    let info: StreamInfo | null = null;
+    try {
+      info = await jsm.streams.info(name);
+    } catch (err) {
+      if (!isNotFound(err)) throw new ConfigError(`channels: cannot read stream "${name}": ${(err as Error).message}`, { stream: name }, err);
+    }
+    if (!info) {
+      try {
+        await jsm.streams.add(cfg);
+        this.log?.info(`channels: created stream "${name}" for "${channel}"`);
+        return name;
+      } catch (err) {
+        const msg = (err as Error).message ?? '';
+        if (!/already in use/i.test(msg)) {
+          throw new ConfigError(`channels: cannot create stream "${name}" for "${channel}": ${msg}`, { stream: name, channel }, err);
+        }
+        info = await jsm.streams.info(name); // created meanwhile by another node
+      }
+    }
+    const conflicts = this.streamConflicts(info.config, cfg, channel);
+    if (conflicts.length === 0) return name;
+    const immutable = conflicts.filter((c) => c.immutable);
+    if (this.cfg.onStreamConflict === 'update' && immutable.length === 0) {
+      const subjects = Array.from(new Set([...(info.config.subjects ?? []), channel]));
+      await jsm.streams.update(name, { ...info.config, ...cfg, subjects });
+      this.log?.warn(`channels: updated stream "${name}": ${conflicts.map((c) => c.text).join('; ')}`);
+      return name;
+    }
+    throw new ConfigError(
+      `channels: stream "${name}" for channel "${channel}" exists with a conflicting config: ${conflicts.map((c) => c.text).join('; ')}. ` +
+        (immutable.length ? 'Delete or migrate the stream.' : "Align the options, or set `onStreamConflict: 'update'` to apply them."),
+      { stream: name, channel, conflicts: conflicts.map((c) => c.text) },
+    );
+  }
+
+  private streamConflicts(have: StreamConfig, want: Partial<StreamConfig>, channel: string): Array<{ text: string; immutable: boolean }> {
+    const out: Array<{ text: string; immutable: boolean }> = [];
+    if (!(have.subjects ?? []).includes(channel)) out.push({ text: `subjects ${JSON.stringify(have.subjects)} do not include "${channel}"`, immutable: false });
+    const cmp = (field: keyof StreamConfig, immutable: boolean, fmt: (v: unknown) => string = String) => {
+      if (have[field] !== want[field]) out.push({ text: `${field} is ${fmt(have[field])}, wanted ${fmt(want[field])}`, immutable });
+    };
+    const ms = (v: unknown) => `${Number(v) / NANOS} ms`;
+    cmp('retention', true);
+    cmp('storage', true);
+    cmp('max_age', false, ms);
+    cmp('max_msgs', false);
+    cmp('max_bytes', false);
+    cmp('duplicate_window', false, ms);
+    cmp('discard', false);
+    cmp('num_replicas', false);
+    return out;
+  }
+
+  private requireJsm(): JetStreamManager {
+    if (!this.jsm) throw new PublishError('channels: adapter is not connected');
+    return this.jsm;
+  }
+
+  private async ensureConsumer(stream: string, durable: string, cfg: ResolvedConsumerOptions): Promise<void> {
+    const jsm = this.requireJsm();
+    const want: Partial<ConsumerConfig> = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: cfg.ackWaitMs * NANOS,
+      max_deliver: cfg.maxDeliver,
+      max_ack_pending: this.cfg.maxAckPending ?? DEFAULT_MAX_ACK_PENDING,
+    };
+    let existing;
+    try {
+      existing = await jsm.consumers.info(stream, durable);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (!existing) {
+      await jsm.consumers.add(stream, want);
+      return;
+    }
+    const c = existing.config;
+    if (c.deliver_subject) {
+      throw new ConfigError(
+        `channels: consumer "${durable}" on stream "${stream}" is a push consumer (made by another adapter). Delete it or use another group.`,
+        { stream, durable },
+      );
+    }
+    if (c.ack_policy !== AckPolicy.Explicit) {
+      throw new ConfigError(`channels: consumer "${durable}" on stream "${stream}" has ack_policy ${c.ack_policy}, wanted explicit`, { stream, durable });
+    }
+    if (c.ack_wait !== want.ack_wait || c.max_deliver !== want.max_deliver || c.max_ack_pending !== want.max_ack_pending) {
+      await jsm.consumers.update(stream, durable, { ack_wait: want.ack_wait, max_deliver: want.max_deliver, max_ack_pending: want.max_ack_pending });
+      this.log?.info(`channels: updated consumer "${durable}" on "${stream}" (ack_wait, max_deliver, max_ack_pending)`);
+    }
+  }
+
+  async subscribe(chanArg: unknown, _svc?: Service): Promise<void> {
+    const chan = chanArg as Chan;
+    if (!this.nc) throw new ConfigError('channels: subscribe before connect');
+    const cfg = resolveConsumerOptions(`channels["${chan.name}"]`, chan, this.cfg, this.addPrefixTopic(deadLetterChannel(this.namespace)));
+    // keep the middleware's view consistent with what applies
+    chan.maxInFlight = cfg.maxInFlight;
+    chan.maxRetries = cfg.maxRetries;
+    chan.deadLettering = { ...cfg.deadLettering };
+    const stream = await this.ensureStream(chan.name);
+    if (cfg.deadLettering.enabled) await this.ensureStream(cfg.deadLettering.queueName);
+    const durable = durableNameFor(chan.group);
+    await this.ensureConsumer(stream, durable, cfg);
+    const consumer = new PullConsumer({
+      nc: this.nc,
+      stream,
+      durable,
+      maxInFlight: cfg.maxInFlight,
+      expiresMs: this.cfg.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
+      heartbeatMs: this.cfg.pullHeartbeatMs ?? DEFAULT_PULL_HEARTBEAT_MS,
+      process: (d) => this.process(chan, cfg, d),
+      onError: (err) => this.log?.warn(`channels: consumer "${durable}" on "${stream}":`, (err as Error)?.message ?? err),
+    });
+    this.subs.set(chan.id, { chan, cfg, consumer });
+    consumer.start();
+    this.log?.debug(`channels: subscribed "${chan.name}" as group "${chan.group}"`);
+  }
+
+  /** Runs the handler for one delivery and settles it: ack, nak with a delay, or dead letter. Never rejects. */
+  private async process(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery): Promise<void> {
+    const key = `${chan.id}|${d.seq}`;
+    let payload: unknown;
+    try {
+      payload = this.serializer.deserialize(Buffer.from(d.data), 'channel');
+    } catch (err) {
+      // cannot be parsed: retrying will not help
+      await this.giveUp(chan, cfg, d, err, key);
+      return;
+    }
+    if (d.deliveryCount > 1 + cfg.maxRetries) {
+      // Handler attempts are used up (an earlier attempt crashed the process, or the dead-letter publish failed).
+      const err = this.recentErrors.get(key) ?? new Error(`delivered ${d.deliveryCount} times without an ack (handler crashed or timed out)`);
+      await this.giveUp(chan, cfg, d, err, key);
+      return;
+    }
+    const keepAlive = setInterval(() => d.working(), cfg.workingIntervalMs);
+    try {
+      if (cfg.filter && !cfg.filter(payload)) {
+        d.ack(); // not for this consumer: skipped, never retried
+        return;
+      }
+      await chan.handler(payload, d);
+      d.ack();
+      this.recentErrors.delete(key);
+    } catch (err) {
+      this.metricsIncrement('moleculer.channels.messages.errors.total', chan);
+      const retriesDone = d.deliveryCount - 1;
+      if (retriesDone < cfg.maxRetries) {
+        this.metricsIncrement('moleculer.channels.messages.retries.total', chan);
+        const delay = retryDelay(retriesDone + 1, cfg.retryBackoff, this.random);
+        this.remember(key, err);
+        this.log?.debug(`channels: "${chan.name}" seq ${d.seq} failed (attempt ${d.deliveryCount}); retry in ${delay} ms`);
+        d.nak(delay);
+      } else {
+        await this.giveUp(chan, cfg, d, err, key);
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private remember(key: string, err: unknown): void {
+    this.recentErrors.delete(key);
+    this.recentErrors.set(key, err);
+    if (this.recentErrors.size > RECENT_ERRORS_MAX) {
+      const oldest = this.recentErrors.keys().next().value;
+      if (oldest !== undefined) this.recentErrors.delete(oldest);
+    }
+  }
+
+  /** Last retry failed: dead-letter then ack; if the dead-letter publish fails, nak so the message comes back. */
+  private async giveUp(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery, err: unknown, key: string): Promise<void> {
+    if (!cfg.deadLettering.enabled) {
+      this.log?.error(`channels: "${chan.name}" seq ${d.seq} failed after ${cfg.maxRetries} retries; dead lettering is off, message dropped:`, err);
+      d.ack();
+      this.recentErrors.delete(key);
+      return;
+    }
+    try {
+      await this.publishDeadLetter(chan, cfg, d, err);
+      this.metricsIncrement('moleculer.channels.messages.deadLettering.total', chan);
+      this.log?.warn(`channels: "${chan.name}" seq ${d.seq} moved to "${cfg.deadLettering.queueName}" after ${d.deliveryCount} deliveries`);
+      d.ack();
+      this.recentErrors.delete(key);
+    } catch (pubErr) {
+      this.remember(key, err);
+      const attempt = d.deliveryCount - cfg.maxRetries;
+      if (d.deliveryCount >= cfg.maxDeliver) {
+        this.log?.error(`channels: "${chan.name}" seq ${d.seq}: dead-letter publish failed on the last allowed delivery (max_deliver ${cfg.maxDeliver}); the message stays in the stream unacked`, pubErr);
+      } else {
+        this.log?.warn(`channels: "${chan.name}" seq ${d.seq}: dead-letter publish failed; not acked, it will come back`, (pubErr as Error).message);
+      }
+      d.nak(retryDelay(attempt, cfg.retryBackoff, this.random));
+    }
+  }
+
+  private async publishDeadLetter(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery, err: unknown): Promise<PublishAck> {
+    const h: Record<string, string> = {};
+    let originalMsgId: string | undefined;
+    if (d.headers) {
+      for (const [k, values] of d.headers) {
+        if (k.toLowerCase() === 'nats-msg-id') originalMsgId = values[0];
+        else if (values[0] !== undefined) h[k] = values[0];
+      }
+    }
+    h[DEAD_LETTER_HEADERS.ORIGINAL_CHANNEL] = chan.name;
+    h[DEAD_LETTER_HEADERS.ORIGINAL_GROUP] = chan.group;
+    h[DEAD_LETTER_HEADERS.ORIGINAL_STREAM] = d.info.stream;
+    h[DEAD_LETTER_HEADERS.ORIGINAL_SEQ] = String(d.seq);
+    h[DEAD_LETTER_HEADERS.DELIVERY_COUNT] = String(d.deliveryCount);
+    if (originalMsgId !== undefined) h[DEAD_LETTER_HEADERS.ORIGINAL_MSG_ID] = originalMsgId;
+    Object.assign(h, errorHeaders(err));
+    // Unique per original message and group: a repeated dead-letter publish (lost ack) is stored once.
+    return this.publish(cfg.deadLettering.queueName, Buffer.from(d.data), {
+      raw: true,
+      headers: h,
+      msgID: `dl:${d.info.stream}:${d.seq}:${chan.group}`,
+    }, true);
+  }
+
+  async unsubscribe(chanArg: unknown): Promise<void> {
+    const chan = chanArg as Chan;
+    const sub = this.subs.get(chan.id);
+    if (!sub) return;
+    chan.unsubscribing = true;
+    this.subs.delete(chan.id);
+    const left = await sub.consumer.stop(this.cfg.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+    if (left > 0) this.log?.warn(`channels: ${left} handler(s) of "${chan.name}" still running at stop; their messages will be redelivered`);
+  }
+
+  async disconnect(): Promise<void> {
+    this.stopping = true;
+    for (const sub of Array.from(this.subs.values())) await this.unsubscribe(sub.chan);
+    await Promise.allSettled(Array.from(this.pendingPublishes));
+    const nc = this.nc;
+    this.nc = null;
+    this.js = null;
+    this.jsm = null;
+    this.ensured.clear();
+    this.connected = false;
+    if (nc && this.ownsConnection) {
+      try {
+        await nc.drain();
+      } catch (err) {
+        this.log?.warn('channels: error while closing the NATS connection:', (err as Error).message);
+      }
+    }
+  }
+
+  /**
+   * Publishes and resolves with the PubAck. Rejects with `PublishError` when the message was not
+   * stored (NATS down, no stream for the subject, timeout) or the adapter is stopping.
+   */
+  async publish(channelName: string, payload: unknown, opts: ChannelPublishOptions = {}, internal = false): Promise<PublishAck> {
+    if ((this.stopping && !internal) || !this.js) {
+      throw new PublishError(
+        `channels: "${channelName}" not published: the channel adapter is ${this.stopping ? 'stopping' : 'not connected'}`,
+        { channel: channelName, msgID: opts.msgID },
+      );
+    }
+    let data: Uint8Array;
+    try {
+      data = opts.raw ? (payload as Uint8Array) : this.serializer.serialize(payload as Record<string, unknown>, 'channel');
+    } catch (err) {
+      throw new PublishError(`channels: "${channelName}" not published: payload cannot be serialized`, { channel: channelName }, err);
+    }
+    const h = natsHeaders();
+    if (opts.headers) for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && v !== null) h.set(k, String(v));
+    const p = this.js.publish(channelName, data, {
+      headers: h,
+      ...(opts.msgID ? { msgID: opts.msgID } : {}),
+      timeout: opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
+    });
+    this.pendingPublishes.add(p);
+    try {
+      const ack = await p;
+      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const why = e.code === '503' ? 'no stream stores this subject (or NATS has no JetStream)' : e.message;
+      throw new PublishError(`channels: "${channelName}" was not stored: ${why}`, { channel: channelName, msgID: opts.msgID, cause: e.message }, err);
+    } finally {
+      this.pendingPublishes.delete(p);
+    }
+  }
+
+  parseMessageHeaders(raw: unknown): Record<string, string> | null {
+    const hs = (raw as { headers?: Iterable<[string, string[]]> } | null)?.headers;
+    if (!hs) return null;
+    const out: Record<string, string> = {};
+    for (const [k, v] of hs) if (v[0] !== undefined) out[k] = v[0];
+    return out;
+  }
+}

@@ -1,0 +1,63 @@
+/** Typed payloads of the SDK's channels (`INTEGRATION_CHANNELS`). */
+import type { NormalizedMessage, OutboundMessage } from '../types';
+
+/** On `<ns>.processing.message.received`: one normalized inbound message. */
+export interface IntegrationMessageReceivedPayload {
+  tenantId: string;
+  channelId: string;
+  /** The integration service name, e.g. `whatsapp`. */
+  integration: string;
+  message: NormalizedMessage;
+  /** The platform's event (delivery) id the message came with; the idempotency key. */
+  eventId: string;
+  /** Position of the message within its webhook event (an event may carry several). */
+  index?: number;
+  /** When the gateway received the webhook, in milliseconds since the epoch. */
+  receivedAt: number;
+}
+
+/** On `<ns>.processing.message.sent`: the platform accepted a message. */
+export interface IntegrationMessageSentPayload {
+  tenantId: string;
+  channelId: string;
+  integration: string;
+  /** The platform's id for the sent message. */
+  messageId: string;
+  message: OutboundMessage;
+  metadata?: Record<string, unknown>;
+  /** How many attempts the send took (1 = first try). */
+  attempts: number;
+  idempotencyKey?: string;
+  sentAt?: number;
+}
+
+/** The error that ended a send, as plain fields (it crossed a process boundary). */
+export interface ChannelErrorInfo {
+  name: string;
+  message: string;
+  code?: number | string;
+  type?: string;
+  retryable?: boolean;
+}
+
+/** On `<ns>.processing.message.failed`: a send failed for good. */
+export interface IntegrationMessageFailedPayload {
+  tenantId: string;
+  channelId: string;
+  integration: string;
+  message: OutboundMessage;
+  error: ChannelErrorInfo;
+  /** How many retries were made after the first attempt. */
+  retryCount: number;
+  idempotencyKey?: string;
+  failedAt?: number;
+}
+
+/** On `<ns>.outbound.send`: a queued send request (same shape as the `i_sendMessage` params). */
+export interface OutboundSendPayload {
+  /** The integration service that sends it, e.g. `telegram`. */
+  integration: string;
+  channelId: string;
+  message: OutboundMessage;
+  idempotencyKey?: string;
+}
