@@ -15,7 +15,7 @@ export { RUNTIME_METADATA_KEY } from './types';
 export {
   ERROR_TYPES, ConfigError, BadRequestError, UnauthorizedError, SignatureError, ForbiddenError, NotFoundError,
   ConflictError, PayloadTooLargeError, UnsupportedMediaTypeError, RateLimitError, DatasourceError, PublishError,
-  UnavailableError, isErrorType,
+  UnavailableError, PlatformError, TimeoutError, RetryExhaustedError, AmbiguousSendError, isErrorType,
 } from './errors';
 export type { ErrorType } from './errors';
 
@@ -40,6 +40,13 @@ export type {
 } from './security';
 
 // ── retry ─────────────────────────────────────────────────────────────────────
+export {
+  executeWithRetry, describeError, resolveRetryOptions, backoffDelay, classifyFailure, statusOf, networkCodeOf,
+  parseRetryAfter, retryAfterFromError, telegramRetryAfter, ensureOk, MAX_ERROR_BODY_CHARS,
+  DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_DELAY_MS, DEFAULT_MULTIPLIER, DEFAULT_MAX_DELAY_MS, DEFAULT_JITTER,
+  DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_MAX_RETRY_AFTER_MS,
+} from './retry';
+export type { RetryOptions, ResolvedRetryOptions, AttemptContext, RetryEvent, BackoffParams, FailureKind } from './retry';
 
 // ── filters ───────────────────────────────────────────────────────────────────
 export { jsonKeyEquals, jsonKeyIn, jsonKeyExists, allOf, anyOf, noneOf, parseJsonKeyPath } from './filters';
