@@ -19,6 +19,10 @@ export const ERROR_TYPES = {
   DATASOURCE_FAILED: 'DATASOURCE_FAILED',
   PUBLISH_FAILED: 'PUBLISH_FAILED',
   UNAVAILABLE: 'UNAVAILABLE',
+  PLATFORM_ERROR: 'PLATFORM_ERROR',
+  TIMEOUT: 'TIMEOUT',
+  RETRY_EXHAUSTED: 'RETRY_EXHAUSTED',
+  SEND_AMBIGUOUS: 'SEND_AMBIGUOUS',
 } as const;
 export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
 
@@ -120,6 +124,47 @@ export class PublishError extends Errors.MoleculerRetryableError {
 export class UnavailableError extends Errors.MoleculerRetryableError {
   constructor(message: string, data?: Data, cause?: unknown) {
     super(message, 503, ERROR_TYPES.UNAVAILABLE, data);
+    keepCause(this, cause);
+  }
+}
+
+/**
+ * 502: a platform answered with an error status. `data.status` is the platform's HTTP status,
+ * `data.retryAfterMs` its `Retry-After` (or body hint), `data.body` a bounded excerpt of its answer.
+ * Retryable for 408, 429 and 5xx.
+ */
+export class PlatformError extends Errors.MoleculerError {
+  constructor(message: string, data: { status: number; retryAfterMs?: number; body?: unknown; [key: string]: unknown }, cause?: unknown) {
+    const retryable = data.status === 408 || data.status === 429 || data.status >= 500;
+    super(message, 502, ERROR_TYPES.PLATFORM_ERROR, data);
+    this.retryable = retryable;
+    keepCause(this, cause);
+  }
+}
+
+/** 504: one attempt took longer than its timeout. `data.timeoutMs` says how long was allowed. */
+export class TimeoutError extends Errors.MoleculerRetryableError {
+  constructor(message: string, data?: Data, cause?: unknown) {
+    super(message, 504, ERROR_TYPES.TIMEOUT, data);
+    keepCause(this, cause);
+  }
+}
+
+/** 502: every attempt allowed failed. `data.attempts` counts them, `data.lastError` describes the last; `cause` is it. */
+export class RetryExhaustedError extends Errors.MoleculerError {
+  constructor(message: string, data: { attempts: number; [key: string]: unknown }, cause?: unknown) {
+    super(message, 502, ERROR_TYPES.RETRY_EXHAUSTED, data);
+    keepCause(this, cause);
+  }
+}
+
+/**
+ * 504: an attempt failed after the request may have reached the platform (a timeout, a reset
+ * connection) and the send is not idempotent, so it was not resent: it may or may not have been delivered.
+ */
+export class AmbiguousSendError extends Errors.MoleculerError {
+  constructor(message: string, data: { attempts: number; [key: string]: unknown }, cause?: unknown) {
+    super(message, 504, ERROR_TYPES.SEND_AMBIGUOUS, data);
     keepCause(this, cause);
   }
 }
