@@ -1,7 +1,7 @@
 /** The HTTP gateway: health for operators; webhook and operator API routes are added by their SDK route builders. */
 import type { Context, ServiceSchema } from 'moleculer';
 import ApiGateway from 'moleculer-web';
-import { acquireStore, healthReport, releaseStore, runtimeOf, type KeyValueStore } from '@switchboard/sdk';
+import { acquireStore, healthReport, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
 
 const api: ServiceSchema = {
   name: 'api',
@@ -18,6 +18,7 @@ const api: ServiceSchema = {
         mappingPolicy: 'restrict',
         aliases: { 'GET health': 'api.health' },
       },
+      ...webhookRoutes(),
     ],
   },
   actions: {

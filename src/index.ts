@@ -70,8 +70,31 @@ export type {
 } from './channels';
 
 // ── mixins and defineService ──────────────────────────────────────────────────
+export { defineService, SDK_ONLY_KEYS } from './service/define-service';
+export { Datasource } from './mixins/datasources';
+export { DEFAULT_MEMOIZE_TTL_SECONDS, MEMOIZE_KEY_PREFIX } from './mixins/memoize';
+export { WILDCARD_PERMISSION, hasRole, hasPermission, permissionHelpers } from './mixins/permissions';
+export type {
+  DatasourceHost, DatasourceHooks, DatasourceClass, DatasourceRegistry, DatasourceInstances,
+} from './mixins/datasources';
+export type { MemoizeOptions, MethodMemoizeOptions, ActionMemoizeOptions, MemoizeApi } from './mixins/memoize';
+export type {
+  ServiceConfig, ServiceThis, HandlerContext, ActionConfig, ActionFunction, EventConfig, EventFunction,
+  ChannelConfig, ChannelContext, RawChannelMessage, MethodsConfig, MemoizeMethodsConfig, ServiceHooksConfig,
+} from './service/types';
+export type { InferParams, InferRule } from './service/params';
 
 // ── integration (defineIntegration) ───────────────────────────────────────────
+export {
+  defineIntegration, receiveWebhook, resolveInboundOptions, messageId, claimKey, slackUrlVerification, metaChallenge,
+  DEFAULT_CHANNEL_CACHE_TTL_MS, DEFAULT_CLAIM_TTL_MS, DEFAULT_DONE_TTL_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_JSON_DEPTH,
+  DEFAULT_MAX_MESSAGES_PER_WEBHOOK,
+} from './integration';
+export type {
+  IntegrationServiceConfig, IntegrationServiceSchema, IntegrationThis, WebhookChallengeRequest, WebhookChallengeAnswer,
+  CustomVerifyResult, ChannelHealth, CredentialsCheck, InboundOptions, ResolvedInboundOptions, InboundPipeline,
+  ReceiveWebhookResult, ReceiveWebhookParams, InboundRequest, VerifyWebhookParams, MessageReceivedPayload, Publisher,
+} from './integration';
 // channel registry (default getChannelConfig, operator API CRUD)
 export {
   ChannelRegistry, channelRegistry, generateSecret, parseChannelsSource, seedChannels, redactChannel,
@@ -83,5 +106,5 @@ export type {
 } from './registry';
 
 // ── gateway (moleculer-web routes) ────────────────────────────────────────────
-export { healthReport } from './gateway';
-export type { HealthReport, ComponentStatus } from './gateway';
+export { healthReport, webhookRoutes, DEFAULT_WEBHOOK_PATH, DEFAULT_WEBHOOK_CONTENT_TYPES, DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_ACTIONS, errorBody, sendJsonError } from './gateway';
+export type { HealthReport, ComponentStatus, WebhookRoutesOptions, ErrorBody } from './gateway';

@@ -1,0 +1,65 @@
+/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps. */
+import type { IncomingMessage } from 'node:http';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+
+/** True when `header` names one of `accepted` media types (parameters ignored); `application/*+json` counts as `application/json`. */
+export function contentTypeAccepted(header: string | undefined, accepted: readonly string[]): boolean {
+  if (!header) return false;
+  const type = header.split(';')[0].trim().toLowerCase();
+  if (accepted.includes(type)) return true;
+  return accepted.includes('application/json') && /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
+}
+
+/** Throws 415 unless the request's content type is accepted. */
+export function checkContentType(req: IncomingMessage, accepted: readonly string[]): void {
+  const header = req.headers['content-type'];
+  if (contentTypeAccepted(header, accepted)) return;
+  throw new UnsupportedMediaTypeError(
+    header ? `content type "${header.split(';')[0].trim()}" is not accepted here; send ${accepted.join(' or ')}` : `no content type; send ${accepted.join(' or ')}`,
+    { accepted: [...accepted] },
+  );
+}
+
+function tooLarge(limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(`body is over the ${limit}-byte limit`, { limit });
+}
+
+/** The exact request bytes; rejects with 413 as soon as the declared or the read size passes `limit` (nothing else is done with the bytes). */
+export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && !(Number(declared) <= limit)) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume(); // discard the rest
+        reject(tooLarge(limit));
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+/** Request headers as a null-prototype map of strings (repeated values joined by `, `), without `cookie`. */
+export function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === 'cookie' || value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** The query string as a null-prototype map; a repeated name keeps its first value; no nesting, no prototype keys. */
+export function queryOf(url: string | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  const q = (url ?? '').indexOf('?');
+  if (q < 0) return out;
+  for (const [name, value] of new URLSearchParams(url!.slice(q + 1))) if (!(name in out)) out[name] = value;
+  return out;
+}

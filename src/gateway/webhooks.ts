@@ -1,0 +1,118 @@
+/**
+ * moleculer-web routes platforms hit: `POST <path>/:integration/:channelId` → `<integration>.i_receiveWebhook`,
+ * `GET <path>/:integration/:channelId` → `<integration>.i_verifyWebhook`. Nothing else is reachable there.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'moleculer';
+import { NotFoundError } from '../errors';
+import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
+import { sendJsonError } from './error-response';
+import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
+
+/** Default URL prefix of the webhook routes. */
+export const DEFAULT_WEBHOOK_PATH = '/webhooks';
+/** Default accepted content types of webhook bodies (`application/*+json` included). */
+export const DEFAULT_WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/json'];
+/** Default timeout of the call to the integration: 30 s. */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 30_000;
+
+/** The only actions these routes call. */
+export const WEBHOOK_ACTIONS = /^[A-Za-z0-9_-]{1,64}\.i_(receive|verify)Webhook$/;
+
+export interface WebhookRoutesOptions {
+  /** URL prefix. Default {@link DEFAULT_WEBHOOK_PATH} (`/webhooks`). */
+  path?: string;
+  /** Largest body read, in bytes; above it → 413 before any signature work. Default 1 MiB (`DEFAULT_MAX_BODY_BYTES`). */
+  maxBodyBytes?: number;
+  /** Media types read as a webhook body; anything else → 415. Default {@link DEFAULT_WEBHOOK_CONTENT_TYPES}. */
+  contentTypes?: readonly string[];
+  /** Timeout of the call to the integration, ms. Default {@link DEFAULT_WEBHOOK_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+type WebRequest = IncomingMessage & { $ctx: Context; $params?: { params?: Record<string, string> } };
+
+const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+const CHANNEL_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
+
+/** The path parameters, checked: an integration name that is not a service name, or an odd channel id → 404. */
+function target(req: WebRequest): { integration: string; channelId: string } {
+  const { integration, channelId } = req.$params?.params ?? {};
+  if (typeof integration !== 'string' || !SEGMENT.test(integration) || typeof channelId !== 'string' || !CHANNEL_ID.test(channelId)) {
+    throw new NotFoundError('no such webhook endpoint');
+  }
+  return { integration, channelId };
+}
+
+/** Calls the action; an unknown integration (no such service) → 404. */
+async function callIntegration(req: WebRequest, action: string, params: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+  try {
+    return await req.$ctx.call(action, params, { timeout: timeoutMs, retries: 0 });
+  } catch (err) {
+    const e = err as { type?: unknown; data?: { action?: unknown } };
+    if ((e.type === 'SERVICE_NOT_FOUND' || e.type === 'SERVICE_NOT_AVAILABLE') && e.data?.action === action) {
+      throw new NotFoundError(`no integration "${action.split('.')[0]}"`);
+    }
+    throw err;
+  }
+}
+
+/** A string answer is sent as text (challenges), anything else as JSON; always 200. */
+function writeResult(res: ServerResponse, data: unknown): void {
+  const text = typeof data === 'string';
+  const body = text ? data : JSON.stringify(data ?? null);
+  res.writeHead(200, { 'Content-Type': text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** The webhook route(s) to put in the gateway's `settings.routes`. */
+export function webhookRoutes(options: WebhookRoutesOptions = {}) {
+  const path = options.path ?? DEFAULT_WEBHOOK_PATH;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const contentTypes = options.contentTypes ?? DEFAULT_WEBHOOK_CONTENT_TYPES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+
+  async function receive(req: WebRequest, res: ServerResponse): Promise<void> {
+    try {
+      const { integration, channelId } = target(req);
+      checkContentType(req, contentTypes);
+      const raw = await readRawBody(req, maxBodyBytes);
+      const params = { channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now() };
+      writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs));
+    } catch (err) {
+      sendJsonError(res, err);
+    }
+  }
+
+  async function verify(req: WebRequest, res: ServerResponse): Promise<void> {
+    try {
+      const { integration, channelId } = target(req);
+      const params = { channelId, query: queryOf(req.url), headers: forwardedHeaders(req) };
+      writeResult(res, await callIntegration(req, `${integration}.i_verifyWebhook`, params, timeoutMs));
+    } catch (err) {
+      sendJsonError(res, err);
+    }
+  }
+
+  return [
+    {
+      name: 'webhooks',
+      path,
+      // Only the two aliases below exist; they call nothing but WEBHOOK_ACTIONS.
+      whitelist: [WEBHOOK_ACTIONS],
+      autoAliases: false,
+      mappingPolicy: 'restrict' as const,
+      // The raw bytes are read by the handlers; nothing is parsed or merged (no query over body, no __proto__).
+      bodyParsers: false,
+      mergeParams: false,
+      logging: false,
+      aliases: {
+        'POST /:integration/:channelId': receive,
+        'GET /:integration/:channelId': verify,
+      },
+      onError(req: IncomingMessage, res: ServerResponse, err: unknown) {
+        sendJsonError(res, err);
+      },
+    },
+  ];
+}

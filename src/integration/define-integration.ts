@@ -1,0 +1,57 @@
+/** `defineIntegration`: an integration's config → a Moleculer service with the standard `i_*` actions. */
+import type { Context, Service, ServiceSchema } from 'moleculer';
+import { ConfigError } from '../errors';
+import type { IntegrationConfig } from '../types';
+import { inboundActions } from './inbound/actions';
+import { resolveInboundOptions } from './options';
+import { createInboundRuntime, disposeInboundRuntime, inboundRuntimeOf } from './runtime';
+import type { IntegrationServiceConfig, IntegrationServiceSchema } from './types';
+
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+type Lifecycle = ServiceSchema['created'];
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+function checkConfig(config: IntegrationServiceConfig<never, IntegrationConfig>): void {
+  const where = `defineIntegration(${JSON.stringify(config?.name)})`;
+  if (typeof config?.name !== 'string' || !SERVICE_NAME.test(config.name)) throw new ConfigError(`${where}: \`name\` must be 1-64 of [A-Za-z0-9_-]`, { option: 'name' });
+  if (!config.spec || typeof config.spec.platform !== 'string' || config.spec.platform === '') throw new ConfigError(`${where}: \`spec.platform\` is required`, { option: 'spec.platform' });
+  if (typeof config.normalize !== 'function') throw new ConfigError(`${where}: \`normalize\` must be a function`, { option: 'normalize' });
+  if (!config.webhookSignature && typeof config.validateSignature !== 'function') {
+    throw new ConfigError(`${where}: give \`webhookSignature\` (a scheme) or \`validateSignature\` (a function); webhooks are never accepted unverified`, { option: 'webhookSignature' });
+  }
+  if (config.webhookSignature && config.validateSignature) {
+    throw new ConfigError(`${where}: \`webhookSignature\` and \`validateSignature\` are exclusive; give one`, { option: 'validateSignature' });
+  }
+  for (const action of Object.keys(config.actions ?? {})) {
+    if (action.startsWith('i_')) throw new ConfigError(`${where}: action \`${action}\`: the i_ prefix is reserved for the standard actions`, { option: `actions.${action}` });
+  }
+}
+
+/** Until the channel registry is wired: without `getChannelConfig`, no channel is known. */
+async function registryLookup(_service: Service, _ctx: Context, _channelId: string): Promise<IntegrationConfig | null> {
+  return null;
+}
+
+/**
+ * Builds an integration service: `i_receiveWebhook` and `i_verifyWebhook` (inbound), the outbound
+ * actions, and whatever the config adds (settings, methods, actions, lifecycle hooks...).
+ */
+export function defineIntegration<TPayload = Record<string, unknown>, TChannel extends IntegrationConfig = IntegrationConfig>(
+  config: IntegrationServiceConfig<TPayload, TChannel>,
+): IntegrationServiceSchema {
+  checkConfig(config as unknown as IntegrationServiceConfig<never, IntegrationConfig>);
+  const options = resolveInboundOptions(`defineIntegration(${JSON.stringify(config.name)})`, config.inbound);
+  const { name, settings, metadata, dependencies, mixins, methods, events, hooks, channels } = config;
+  const created: Lifecycle = [function (this: Service) { createInboundRuntime(this, config, options, registryLookup); }, ...asList(config.created)];
+  return {
+    name, settings, metadata, dependencies, mixins, methods, events, hooks, channels,
+    created,
+    started: asList(config.started),
+    stopped: [...asList(config.stopped), function (this: Service) { return disposeInboundRuntime(this); }],
+    actions: {
+      ...config.actions,
+      ...inboundActions(config, inboundRuntimeOf),
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Step 7: publish each message to `<ns>.processing.message.received`, msg id `<integration>:<channelId>:<eventId>:<index>`, awaiting the PubAck. */
+import { PublishError } from '../../errors';
+import type { NormalizedMessage } from '../../types';
+
+/** The payload stored on `<ns>.processing.message.received` (same shape as the channels' `IntegrationMessageReceivedPayload`). */
+export interface MessageReceivedPayload {
+  tenantId: string;
+  channelId: string;
+  integration: string;
+  message: NormalizedMessage;
+  eventId: string;
+  index: number;
+  receivedAt: number;
+}
+
+/** Publishes one payload and resolves only once it is stored (e.g. `broker.sendToChannel`). */
+export type Publisher = (channel: string, payload: MessageReceivedPayload, options: { msgID: string }) => Promise<unknown>;
+
+/** The JetStream msg id of the `index`-th message of an event: stable across the platform's retries. */
+export function messageId(integration: string, channelId: string, eventId: string, index: number): string {
+  return `${integration}:${channelId}:${eventId}:${index}`;
+}
+
+export interface PublishContext {
+  integration: string;
+  channelId: string;
+  tenantId: string;
+  eventId: string;
+  receivedAt: number;
+}
+
+/** Publishes the messages in order; the first failure stops and throws `PublishError` (503). Resolves with the count stored. */
+export async function publishMessages(publish: Publisher, channel: string, messages: NormalizedMessage[], ctx: PublishContext): Promise<number> {
+  for (let index = 0; index < messages.length; index++) {
+    const msgID = messageId(ctx.integration, ctx.channelId, ctx.eventId, index);
+    const payload: MessageReceivedPayload = {
+      tenantId: ctx.tenantId, channelId: ctx.channelId, integration: ctx.integration,
+      message: messages[index], eventId: ctx.eventId, index, receivedAt: ctx.receivedAt,
+    };
+    try {
+      await publish(channel, payload, { msgID });
+    } catch (err) {
+      if (err instanceof PublishError) throw err;
+      throw new PublishError(`message ${index + 1} of ${messages.length} was not stored; retry the webhook`, { msgID, index }, err);
+    }
+  }
+  return messages.length;
+}

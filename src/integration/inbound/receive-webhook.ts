@@ -1,0 +1,74 @@
+/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish, commit. */
+import type { KeyValueStore } from '../../store';
+import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
+import type { ResolvedInboundOptions } from '../options';
+import type { WebhookChallengeAnswer } from '../types';
+import { claimEvent, claimKey, releaseClaim } from './claim';
+import { commitEvent } from './commit';
+import { resolveEventId } from './event-id';
+import { normalizeWebhook } from './normalize';
+import { parsePayload, validatePayload } from './parse';
+import { publishMessages, type Publisher } from './publish';
+import type { InboundRequest } from './request';
+import { resolveChannel } from './resolve-channel';
+import { verifySignature, type SignatureVerifier } from './verify';
+
+/** Everything the pipeline needs, each edge injectable. */
+export interface InboundPipeline {
+  /** The integration service name. */
+  integration: string;
+  /** `spec.platform`; a channel of another platform is unknown here. */
+  platform: string;
+  lookupChannel(channelId: string): Promise<IntegrationConfig | null>;
+  verify: SignatureVerifier;
+  challenge?: (webhook: WebhookEvent<unknown>) => WebhookChallengeAnswer | undefined;
+  validateWebhook?: (webhook: WebhookEvent<unknown>) => boolean | Promise<boolean>;
+  eventId?: (webhook: WebhookEvent<unknown>) => unknown;
+  normalize(webhook: WebhookEvent<unknown>, channel: IntegrationConfig): NormalizedMessage[] | Promise<NormalizedMessage[]>;
+  store: KeyValueStore;
+  publish: Publisher;
+  /** `<ns>.processing.message.received`. */
+  receivedChannel: string;
+  options: ResolvedInboundOptions;
+  /** Clock for timestamp checks, ms. Default `Date.now`. */
+  now?: () => number;
+  /** Told when a commit did not land (the messages are stored; retries are de-duplicated by msg id). */
+  onCommitFailed?: (key: string) => void;
+}
+
+/** The 200 answers: messages stored, a duplicate, or a challenge. Every failure is thrown as a Switchboard error. */
+export type ReceiveWebhookResult =
+  | { success: true; messages: number; eventId: string }
+  | { success: true; duplicate: true; messages: 0; eventId: string }
+  | WebhookChallengeAnswer;
+
+export async function receiveWebhook(p: InboundPipeline, request: InboundRequest): Promise<ReceiveWebhookResult> {
+  const channel = await resolveChannel(p.lookupChannel, request.channelId, p.platform);
+  const verified = await verifySignature(p.verify, request, channel, p.now?.());
+  const payload = parsePayload(request.rawBody, p.options.maxJsonDepth);
+  const webhook: WebhookEvent<unknown> = {
+    integration: p.integration, channelId: channel.id, tenantId: channel.tenantId,
+    headers: request.headers, query: request.query, rawBody: request.rawBody, payload, receivedAt: request.receivedAt,
+  };
+  const challenge = p.challenge?.(webhook);
+  if (challenge !== undefined) return challenge;
+  await validatePayload(p.validateWebhook, webhook);
+  const eventId = await resolveEventId(p.eventId, webhook, verified);
+
+  const key = claimKey(p.integration, channel.id, eventId);
+  const claimed = await claimEvent(p.store, key, p.options.claimTtlMs);
+  if (claimed.state === 'done') return { success: true, duplicate: true, messages: 0, eventId };
+
+  let stored: number;
+  try {
+    const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
+    stored = await publishMessages(p.publish, p.receivedChannel, messages, {
+      integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt,
+    });
+  } catch (err) {
+    await releaseClaim(p.store, claimed.claim);
+    throw err;
+  }
+  if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
+  return { success: true, messages: stored, eventId };
+}

@@ -1,0 +1,22 @@
+/** Step 1: the channel the webhook is for — unknown, disabled or of another platform → 404. */
+import { NotFoundError, UnavailableError } from '../../errors';
+import type { IntegrationConfig } from '../../types';
+
+/** Looks the channel up; the tenant comes from the returned config, never from the request. */
+export async function resolveChannel(
+  lookup: (channelId: string) => Promise<IntegrationConfig | null>,
+  channelId: string,
+  platform: string,
+): Promise<IntegrationConfig> {
+  let channel: IntegrationConfig | null;
+  try {
+    channel = await lookup(channelId);
+  } catch (err) {
+    if (err instanceof NotFoundError || (err as { code?: unknown })?.code === 404) channel = null;
+    else throw new UnavailableError('the channel config could not be read', { channelId }, err);
+  }
+  if (!channel || channel.status !== 'active' || channel.platform !== platform) {
+    throw new NotFoundError(`no active ${platform} channel "${channelId}"`, { channelId });
+  }
+  return channel;
+}

@@ -1,0 +1,93 @@
+/** The per-service inbound runtime: shared store, memoized channel lookup, publisher — built when the service is created. */
+import type { Context, Service, ServiceBroker } from 'moleculer';
+import { ConfigError } from '../errors';
+import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
+import type { AppContext, IntegrationConfig, WebhookEvent } from '../types';
+import type { InboundRuntime } from './inbound/actions';
+import { slackUrlVerification } from './inbound/challenge';
+import { memoizeChannelLookup } from './inbound/channel-cache';
+import type { InboundPipeline } from './inbound/receive-webhook';
+import type { Publisher } from './inbound/publish';
+import { customVerifier, schemeVerifier } from './inbound/verify';
+import type { ResolvedInboundOptions } from './options';
+import type { IntegrationServiceConfig } from './types';
+
+const RUNTIME = Symbol('switchboard.inbound');
+
+type WithRuntime = Service & { [RUNTIME]?: InboundRuntime };
+type ChannelsBroker = ServiceBroker & { sendToChannel?: (name: string, payload: unknown, opts?: Record<string, unknown>) => Promise<unknown> };
+
+/** The runtime of a service built by `defineIntegration`; throws if it was not created yet. */
+export function inboundRuntimeOf(service: Service): InboundRuntime {
+  const runtime = (service as WithRuntime)[RUNTIME];
+  if (!runtime) throw new ConfigError(`service ${service.name}: inbound runtime missing (was it created by defineIntegration?)`);
+  return runtime;
+}
+
+/** `<ns>.processing.message.received`. */
+export function receivedChannelName(namespace: string): string {
+  return `${namespace}.processing.message.received`;
+}
+
+/** The default publisher: `broker.sendToChannel` (the channels middleware), which resolves after the PubAck. */
+export function brokerPublisher(broker: ServiceBroker): Publisher {
+  return (channel, payload, options) => {
+    const send = (broker as ChannelsBroker).sendToChannel;
+    if (typeof send !== 'function') {
+      throw new ConfigError('broker.sendToChannel is missing: add the channels middleware (createChannelsMiddleware) to the broker config');
+    }
+    return send.call(broker, channel, payload, options);
+  };
+}
+
+/** Builds and attaches the runtime (call from `created`). `defaultLookup` serves services without `getChannelConfig`. */
+export function createInboundRuntime<TPayload, TChannel extends IntegrationConfig>(
+  service: Service,
+  config: IntegrationServiceConfig<TPayload, TChannel>,
+  options: ResolvedInboundOptions,
+  defaultLookup: (service: Service, ctx: Context, channelId: string) => Promise<IntegrationConfig | null>,
+): InboundRuntime {
+  const store = acquireStore(service.broker);
+  const publish = brokerPublisher(service.broker);
+  const receivedChannel = receivedChannelName(brokerRuntime(service.broker).namespace);
+  const verify = config.validateSignature
+    ? customVerifier((input, channel) => config.validateSignature!.call(service, input, channel as TChannel))
+    : schemeVerifier(config.webhookSignature!);
+  type Hook<R> = (webhook: WebhookEvent<unknown>) => R;
+  const bind = <R>(fn: ((this: Service, webhook: WebhookEvent<TPayload>) => R) | undefined): Hook<R> | undefined =>
+    fn ? (webhook) => fn.call(service, webhook as WebhookEvent<TPayload>) : undefined;
+  const challenge = config.webhookChallenge === false ? undefined : bind(config.webhookChallenge ?? slackUrlVerification);
+  const lookup = memoizeChannelLookup(async (channelId, ctx: Context) => {
+    if (config.getChannelConfig) return (await config.getChannelConfig.call(service, ctx as unknown as AppContext, channelId)) ?? null;
+    return defaultLookup(service, ctx, channelId);
+  }, options.channelCacheTtlMs);
+
+  const base: Omit<InboundPipeline, 'lookupChannel'> = {
+    integration: service.name,
+    platform: config.spec.platform,
+    verify,
+    challenge,
+    validateWebhook: bind(config.validateWebhook),
+    eventId: bind(config.eventId),
+    normalize: (webhook, channel) => config.normalize.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel),
+    store,
+    publish,
+    receivedChannel,
+    options,
+    onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),
+  };
+  const runtime: InboundRuntime = {
+    options,
+    pipeline: (ctx) => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) }),
+    invalidateChannel: (channelId) => lookup.invalidate(channelId),
+  };
+  (service as WithRuntime)[RUNTIME] = runtime;
+  return runtime;
+}
+
+/** Releases the shared store (call from `stopped`). */
+export async function disposeInboundRuntime(service: Service): Promise<void> {
+  if (!(service as WithRuntime)[RUNTIME]) return;
+  delete (service as WithRuntime)[RUNTIME];
+  await releaseStore(service.broker);
+}
