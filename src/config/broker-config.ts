@@ -1,5 +1,6 @@
 /** Builds the Moleculer broker options from the environment: memory mode with nothing set, NATS and Redis when their URLs are. */
 import type { BrokerOptions, Middleware } from 'moleculer';
+import { createChannelsMiddleware, type ChannelsMiddlewareOptions } from '../channels';
 import { RUNTIME_METADATA_KEY, type SwitchboardRuntime } from '../types';
 import { readEnv, type SwitchboardEnv } from './env';
 
@@ -8,6 +9,8 @@ export interface BrokerConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra middlewares, after the SDK's own. */
   middlewares?: Middleware[];
+  /** Options for the channels middleware (retention, retries, ...); `namespace` and `nats` come from the environment. */
+  channels?: Omit<ChannelsMiddlewareOptions, 'namespace' | 'nats'>;
   /** Broker options laid over the computed ones (shallow). */
   overrides?: Partial<BrokerOptions>;
 }
@@ -37,7 +40,11 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
     // Wait for in-flight requests on stop, so a deploy does not cut a webhook mid-publish.
     tracking: { enabled: true, shutdownTimeout: 10_000 },
     metadata: { [RUNTIME_METADATA_KEY]: runtime },
-    middlewares: [...(options.middlewares ?? [])],
+    // JetStream channels on NATS_URL, the in-memory adapter (same API) without it.
+    middlewares: [
+      createChannelsMiddleware({ ...options.channels, namespace: env.namespace, nats: env.natsUrl }),
+      ...(options.middlewares ?? []),
+    ],
     ...options.overrides,
   };
 }

@@ -62,3 +62,12 @@ describe('createBrokerConfig', () => {
     expect(options.metadata?.[RUNTIME_METADATA_KEY]).toMatchObject({ natsUrl: 'nats://n:4222', redisUrl: 'redis://r:6379' });
   });
 });
+
+describe('createBrokerConfig channels', () => {
+  it('uses the JetStream adapter on NATS and the memory adapter without it', () => {
+    const adapterOf = (env: NodeJS.ProcessEnv) =>
+      ((createBrokerConfig({ env }).middlewares?.[0] as unknown as { adapter: object }).adapter).constructor.name;
+    expect(adapterOf({})).toBe('MemoryAdapter');
+    expect(adapterOf({ NATS_URL: 'nats://127.0.0.1:4222' })).toBe('JetStreamAdapter');
+  });
+});
