@@ -1,5 +1,6 @@
 /** The per-service inbound runtime: shared store, memoized channel lookup, publisher — built when the service is created. */
 import type { Context, Service, ServiceBroker } from 'moleculer';
+import { channelNames } from '../channels';
 import { ConfigError } from '../errors';
 import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
 import type { AppContext, IntegrationConfig, WebhookEvent } from '../types';
@@ -15,7 +16,6 @@ import type { IntegrationServiceConfig } from './types';
 const RUNTIME = Symbol('switchboard.inbound');
 
 type WithRuntime = Service & { [RUNTIME]?: InboundRuntime };
-type ChannelsBroker = ServiceBroker & { sendToChannel?: (name: string, payload: unknown, opts?: Record<string, unknown>) => Promise<unknown> };
 
 /** The runtime of a service built by `defineIntegration`; throws if it was not created yet. */
 export function inboundRuntimeOf(service: Service): InboundRuntime {
@@ -24,15 +24,10 @@ export function inboundRuntimeOf(service: Service): InboundRuntime {
   return runtime;
 }
 
-/** `<ns>.processing.message.received`. */
-export function receivedChannelName(namespace: string): string {
-  return `${namespace}.processing.message.received`;
-}
-
 /** The default publisher: `broker.sendToChannel` (the channels middleware), which resolves after the PubAck. */
 export function brokerPublisher(broker: ServiceBroker): Publisher {
   return (channel, payload, options) => {
-    const send = (broker as ChannelsBroker).sendToChannel;
+    const send = (broker as Partial<Pick<ServiceBroker, 'sendToChannel'>>).sendToChannel;
     if (typeof send !== 'function') {
       throw new ConfigError('broker.sendToChannel is missing: add the channels middleware (createChannelsMiddleware) to the broker config');
     }
@@ -49,7 +44,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
 ): InboundRuntime {
   const store = acquireStore(service.broker);
   const publish = brokerPublisher(service.broker);
-  const receivedChannel = receivedChannelName(brokerRuntime(service.broker).namespace);
+  const receivedChannel = channelNames(brokerRuntime(service.broker).namespace).MESSAGE_RECEIVED;
   const verify = config.validateSignature
     ? customVerifier((input, channel) => config.validateSignature!.call(service, input, channel as TChannel))
     : schemeVerifier(config.webhookSignature!);

@@ -1,17 +1,10 @@
 /** Step 7: publish each message to `<ns>.processing.message.received`, msg id `<integration>:<channelId>:<eventId>:<index>`, awaiting the PubAck. */
+import type { IntegrationMessageReceivedPayload } from '../../channels';
 import { PublishError } from '../../errors';
 import type { NormalizedMessage } from '../../types';
 
-/** The payload stored on `<ns>.processing.message.received` (same shape as the channels' `IntegrationMessageReceivedPayload`). */
-export interface MessageReceivedPayload {
-  tenantId: string;
-  channelId: string;
-  integration: string;
-  message: NormalizedMessage;
-  eventId: string;
-  index: number;
-  receivedAt: number;
-}
+/** The payload stored on `<ns>.processing.message.received`; the inbound pipeline always sets `index`. */
+export type MessageReceivedPayload = IntegrationMessageReceivedPayload & { index: number };
 
 /** Publishes one payload and resolves only once it is stored (e.g. `broker.sendToChannel`). */
 export type Publisher = (channel: string, payload: MessageReceivedPayload, options: { msgID: string }) => Promise<unknown>;
