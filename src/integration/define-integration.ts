@@ -1,6 +1,9 @@
 /** `defineIntegration`: an integration's config → a Moleculer service with the standard `i_*` actions. */
 import type { Context, Service, ServiceSchema } from 'moleculer';
 import { ConfigError } from '../errors';
+import { channelRegistry } from '../registry';
+import { defineService } from '../service/define-service';
+import type { ServiceConfig } from '../service/types';
 import type { IntegrationConfig } from '../types';
 import { inboundActions } from './inbound/actions';
 import { resolveInboundOptions } from './options';
@@ -28,9 +31,9 @@ function checkConfig(config: IntegrationServiceConfig<never, IntegrationConfig>)
   }
 }
 
-/** Until the channel registry is wired: without `getChannelConfig`, no channel is known. */
-async function registryLookup(_service: Service, _ctx: Context, _channelId: string): Promise<IntegrationConfig | null> {
-  return null;
+/** Without `getChannelConfig`: the broker's channel registry (a channel of another platform is then refused as unknown). */
+function registryLookup(service: Service, _ctx: Context, channelId: string): Promise<IntegrationConfig | null> {
+  return channelRegistry(service.broker).get(channelId);
 }
 
 /**
@@ -42,10 +45,10 @@ export function defineIntegration<TPayload = Record<string, unknown>, TChannel e
 ): IntegrationServiceSchema {
   checkConfig(config as unknown as IntegrationServiceConfig<never, IntegrationConfig>);
   const options = resolveInboundOptions(`defineIntegration(${JSON.stringify(config.name)})`, config.inbound);
-  const { name, settings, metadata, dependencies, mixins, methods, events, hooks, channels } = config;
+  const { name, settings, metadata, dependencies, mixins, methods, events, hooks, channels, datasources, memoize } = config;
   const created: Lifecycle = [function (this: Service) { createInboundRuntime(this, config, options, registryLookup); }, ...asList(config.created)];
-  return {
-    name, settings, metadata, dependencies, mixins, methods, events, hooks, channels,
+  const schema = {
+    name, settings, metadata, dependencies, mixins, methods, events, hooks, channels, datasources, memoize,
     created,
     started: asList(config.started),
     stopped: [...asList(config.stopped), function (this: Service) { return disposeInboundRuntime(this); }],
@@ -54,4 +57,7 @@ export function defineIntegration<TPayload = Record<string, unknown>, TChannel e
       ...inboundActions(config, inboundRuntimeOf),
     },
   };
+  // Moleculer's mixin merge chokes on keys present but undefined.
+  for (const key of Object.keys(schema) as Array<keyof typeof schema>) if (schema[key] === undefined) delete schema[key];
+  return defineService(schema as unknown as ServiceConfig) as IntegrationServiceSchema;
 }

@@ -4,7 +4,10 @@ import type { SignatureInput, SignatureScheme, VerifyResult } from '../security'
 import type {
   AppContext, BaseSpec, IntegrationConfig, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent,
 } from '../types';
+import type { ServiceConfig } from '../service/types';
 import type { InboundOptions } from './options';
+import type { OutboundOptions } from './outbound/options';
+import type { SendAttempt } from './outbound/send-message';
 
 /** A GET on the webhook URL (a platform's subscription challenge), as `verifyWebhook` sees it. */
 export interface WebhookChallengeRequest {
@@ -67,7 +70,10 @@ export interface IntegrationServiceConfig<
    * finite number → 400.
    */
   eventId?(this: IntegrationThis, webhook: WebhookEvent<TPayload>): unknown;
-  /** The channel's config, or null when unknown. Default: the channel registry (`registry.get`). */
+  /**
+   * The channel's config, or null when unknown. Memoized in process for `inbound.channelCacheTtlMs`.
+   * Default: the broker's channel registry (`channelRegistry(broker).get`).
+   */
   getChannelConfig?(this: IntegrationThis, ctx: AppContext, channelId: string): Promise<TChannel | null> | TChannel | null;
   /** Extra payload validation after parsing; `false` → 400. */
   validateWebhook?(this: IntegrationThis, webhook: WebhookEvent<TPayload>): boolean | Promise<boolean>;
@@ -88,16 +94,26 @@ export interface IntegrationServiceConfig<
   inbound?: InboundOptions;
 
   // ── outbound (hooks used by the outbound actions) ──
-  /** Sends one message through the platform; returns the platform's message id. */
-  sendMessage?(this: IntegrationThis, ctx: AppContext, message: OutboundMessage, channel: TChannel): Promise<SendResult>;
+  /**
+   * Sends one message through the platform; returns the platform's message id. Called once per
+   * attempt: pass `attempt.signal` to `fetch` (it fires at the attempt timeout) and
+   * `attempt.idempotencyKey` to the platform if it de-duplicates; throw `PlatformError` (see `ensureOk`) on an error status.
+   */
+  sendMessage?(this: IntegrationThis, ctx: AppContext, message: OutboundMessage, channel: TChannel, attempt: SendAttempt): Promise<SendResult>;
   /** Adjusts a message before `sendMessage` (e.g. platform limits, formatting). */
   transform?(this: IntegrationThis, message: OutboundMessage, channel: TChannel): OutboundMessage | Promise<OutboundMessage>;
   /** Checks that the platform is reachable for a channel. */
   checkHealth?(this: IntegrationThis, ctx: AppContext, channel: TChannel): Promise<ChannelHealth>;
   /** Checks a channel's credentials against the platform. */
   validateCredentials?(this: IntegrationThis, ctx: AppContext, channel: TChannel): Promise<CredentialsCheck>;
+  /** Retries, idempotency, rate limit, timeouts and the queued-send consumer of the outbound actions. */
+  outbound?: OutboundOptions;
 
-  // ── the rest of a Moleculer service, passed through ──
+  // ── the rest of a service, passed through to defineService ──
+  /** Datasource classes, as in `defineService` (`ctx.datasources.<name>`, `this.datasources.<name>`). */
+  datasources?: ServiceConfig['datasources'];
+  /** Method memoization, as in `defineService`. */
+  memoize?: ServiceConfig['memoize'];
   settings?: ServiceSchema['settings'];
   metadata?: ServiceSchema['metadata'];
   dependencies?: ServiceSchema['dependencies'];
