@@ -6,6 +6,7 @@ import { defineService } from '../service/define-service';
 import type { ServiceConfig } from '../service/types';
 import type { IntegrationConfig } from '../types';
 import { inboundActions } from './inbound/actions';
+import { createOutboundActions, outboundMixin } from './outbound/actions';
 import { resolveInboundOptions } from './options';
 import { createInboundRuntime, disposeInboundRuntime, inboundRuntimeOf } from './runtime';
 import type { IntegrationServiceConfig, IntegrationServiceSchema } from './types';
@@ -48,13 +49,15 @@ export function defineIntegration<TPayload = Record<string, unknown>, TChannel e
   const { name, settings, metadata, dependencies, mixins, methods, events, hooks, channels, datasources, memoize } = config;
   const created: Lifecycle = [function (this: Service) { createInboundRuntime(this, config, options, registryLookup); }, ...asList(config.created)];
   const schema = {
-    name, settings, metadata, dependencies, mixins, methods, events, hooks, channels, datasources, memoize,
+    name, settings, metadata, dependencies, methods, events, hooks, channels, datasources, memoize,
+    mixins: [outboundMixin(config), ...(mixins ?? [])],
     created,
     started: asList(config.started),
     stopped: [...asList(config.stopped), function (this: Service) { return disposeInboundRuntime(this); }],
     actions: {
       ...config.actions,
       ...inboundActions(config, inboundRuntimeOf),
+      ...createOutboundActions(config),
     },
   };
   // Moleculer's mixin merge chokes on keys present but undefined.
