@@ -16,9 +16,9 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   }
 }
 
-/** The URL the default health check probes: `settings.healthUrl`, else `settings.outboundUrl`, else `settings.baseUrl`. */
+/** The URL the default health check probes: the first http(s) URL among `settings.healthUrl`, `baseUrl`, `apiBase`, `outboundUrl`. */
 export function probeUrl(channel: IntegrationConfig): string | undefined {
-  for (const key of ['healthUrl', 'outboundUrl', 'baseUrl']) {
+  for (const key of ['healthUrl', 'baseUrl', 'apiBase', 'outboundUrl']) {
     const value = channel.settings[key];
     if (typeof value === 'string' && /^https?:\/\//.test(value)) return value;
   }
