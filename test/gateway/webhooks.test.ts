@@ -1,0 +1,66 @@
+/** Gateway pieces in process: content types, the raw-body reader's limit, query parsing, error bodies. */
+import { PassThrough } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { errorBody } from '../../src/gateway/error-response';
+import { contentTypeAccepted, queryOf, readRawBody } from '../../src/gateway/webhook-body';
+import { webhookRoutes } from '../../src/gateway/webhooks';
+import { ConflictError, PublishError, SignatureError } from '../../src/errors';
+
+function request(chunks: Buffer[], headers: Record<string, string> = {}): IncomingMessage {
+  const s = new PassThrough();
+  Object.assign(s, { headers });
+  setImmediate(() => { for (const c of chunks) s.write(c); s.end(); });
+  return s as unknown as IncomingMessage;
+}
+
+describe('contentTypeAccepted', () => {
+  it.each([
+    ['application/json', true], ['Application/JSON; charset=utf-8', true], ['application/vnd.x+json', true],
+    ['text/plain', false], ['application/x-www-form-urlencoded', false], ['application/jsonx', false], [undefined, false], ['', false],
+  ])('%s → %s', (type, ok) => expect(contentTypeAccepted(type, ['application/json'])).toBe(ok));
+});
+
+describe('readRawBody', () => {
+  it('keeps the exact bytes across chunks', async () => {
+    const bytes = [Buffer.from([0xf0, 0x9f]), Buffer.from([0x91, 0x8b, 0])];
+    expect((await readRawBody(request(bytes), 10)).equals(Buffer.concat(bytes))).toBe(true);
+  });
+  it('413 on a declared or streamed size over the limit', async () => {
+    await expect(readRawBody(request([Buffer.alloc(1)], { 'content-length': '11' }), 10)).rejects.toMatchObject({ code: 413 });
+    await expect(readRawBody(request([Buffer.alloc(6), Buffer.alloc(6)]), 10)).rejects.toMatchObject({ code: 413 });
+    await expect(readRawBody(request([Buffer.alloc(1)], { 'content-length': 'abc' }), 10)).rejects.toMatchObject({ code: 413 });
+  });
+});
+
+describe('queryOf', () => {
+  it('first value wins, no nesting, null prototype', () => {
+    const q = queryOf('/x?a=1&a=2&__proto__=p&b[c]=d&hub.mode=subscribe');
+    expect(q.a).toBe('1');
+    expect(q['b[c]']).toBe('d');
+    expect(q['hub.mode']).toBe('subscribe');
+    expect(Object.getPrototypeOf(q)).toBeNull();
+    expect(q.__proto__).toBe('p');
+  });
+});
+
+describe('errorBody', () => {
+  it('maps Switchboard and Moleculer errors to {error, code, message}', () => {
+    expect(errorBody(new SignatureError('bad'))).toEqual({ error: 'INVALID_SIGNATURE', code: 401, message: 'bad' });
+    expect(errorBody(new ConflictError('busy'))).toMatchObject({ code: 409, error: 'CONFLICT' });
+    expect(errorBody(new PublishError('not stored'))).toEqual({ error: 'PUBLISH_FAILED', code: 503, message: 'not stored' });
+    expect(errorBody({ code: 422, type: 'VALIDATION_ERROR', message: 'v' })).toMatchObject({ code: 400 });
+    expect(errorBody({ code: 504, type: 'REQUEST_TIMEOUT' })).toMatchObject({ code: 503 });
+  });
+  it('hides internals of unknown errors', () => {
+    expect(errorBody(new Error('secret stack detail'))).toEqual({ error: 'INTERNAL_ERROR', code: 500, message: 'internal error' });
+    expect(errorBody(undefined)).toMatchObject({ code: 500 });
+  });
+});
+
+describe('webhookRoutes', () => {
+  it('two aliases only, no body parsing, no param merging', () => {
+    const [route] = webhookRoutes({ path: '/hooks' });
+    expect(route).toMatchObject({ path: '/hooks', bodyParsers: false, mergeParams: false, autoAliases: false, mappingPolicy: 'restrict' });
+    expect(Object.keys(route.aliases)).toEqual(['POST /:integration/:channelId', 'GET /:integration/:channelId']);
+  });
+});
