@@ -1,0 +1,174 @@
+/**
+ * Inbound benchmark: signed webhooks over HTTP (autocannon, 50 connections) against the Switchboard gateway +
+ * a `defineIntegration` service (NATS transporter, Redis claims, JetStream publish with PubAck), and — in the
+ * same run, alternating rounds — against bench/baseline-inbound-server.ts doing the same work by hand.
+ * Both servers run as child processes on one nats-server and one redis-server started here. Prints req/s,
+ * p50/p99 latency, peak RSS and the ratio; writes the table to BENCHMARKS.md under `## Inbound webhooks`.
+ *
+ *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { connect, DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
+import { freePort, startNats, startRedis } from '../test/harness/servers';
+
+const SECRET = 'bench-secret';
+const CONNECTIONS = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SB_NAMESPACE = 'benchsb';
+const BASE_SUBJECT = 'benchbase.processing.message.received';
+const NANOS = 1_000_000;
+
+interface Autocannon {
+  (opts: Record<string, unknown>): Promise<{ requests: { total: number; average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number }>;
+}
+// autocannon ships no types; this is the part used here.
+const autocannon = require('autocannon') as Autocannon; // eslint-disable-line @typescript-eslint/no-require-imports
+
+// ── role: the Switchboard server (child process) ──────────────────────────────
+async function serveSwitchboard(port: number, natsUrl: string, redisUrl: string): Promise<void> {
+  const { ServiceBroker } = await import('moleculer');
+  const ApiGateway = (await import('moleculer-web')).default;
+  const sdk = await import('../src/index.js');
+  const channel = { id: 'c1', tenantId: 't', platform: 'bench', credentials: {}, secrets: [SECRET], settings: {}, status: 'active' as const };
+  const broker = new ServiceBroker(sdk.createBrokerConfig({
+    env: { NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), SWITCHBOARD_NAMESPACE: SB_NAMESPACE, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_NODE_ID: 'bench-sb' },
+  }));
+  broker.createService({ name: 'api', mixins: [ApiGateway], settings: { port, ip: '127.0.0.1', routes: sdk.webhookRoutes(), log4XXResponses: false } });
+  type Body = { id: string; messages: Array<{ id: string; chat: string; from: string; text: string }> };
+  broker.createService(sdk.defineIntegration({
+    name: 'bench',
+    spec: { id: 'bench', name: 'Bench', platform: 'bench', version: '1', status: 'ACTIVE', capabilities: ['RECEIVE_MESSAGE'] },
+    webhookSignature: sdk.hmacSignature({ header: 'x-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }),
+    eventId: (w: import('../src/index.js').WebhookEvent<Body>) => w.payload.id,
+    getChannelConfig: () => channel,
+    normalize: (w: import('../src/index.js').WebhookEvent<Body>) => w.payload.messages.map((m) => ({
+      id: m.id, platform: 'bench', conversationId: m.chat, from: { id: m.from }, timestamp: Date.now(), content: { type: 'text' as const, text: m.text },
+    })),
+  }));
+  await broker.start();
+  process.send?.('ready');
+}
+
+// ── role: the driver ──────────────────────────────────────────────────────────
+function child(args: string[], script: string): Promise<ChildProcess> {
+  const proc = fork(script, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    proc.once('message', () => resolve(proc));
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+let counter = 0;
+function signedRequest(target: string) {
+  return (req: Record<string, unknown>) => {
+    const id = `${target}-${process.pid}-${counter++}`;
+    const body = `{"id":"${id}","messages":[{"id":"m-${id}","chat":"c1","from":"u1","text":"hello from the bench"}]}`;
+    const sig = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    return { ...req, method: 'POST', path: '/webhooks/bench/c1', body, headers: { 'content-type': 'application/json', 'x-signature': sig } };
+  };
+}
+
+interface Totals { reqs: number[]; p50: number[]; p99: number[]; rss: number; ok: number; bad: number }
+
+async function round(name: string, url: string, pid: number, totals: Totals, seconds: number, record: boolean): Promise<void> {
+  let peak = 0;
+  const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 200);
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [{ setupRequest: signedRequest(name) }] });
+  clearInterval(timer);
+  if (!record) return;
+  totals.reqs.push(r.requests.total / r.duration);
+  totals.p50.push(r.latency.p50);
+  totals.p99.push(r.latency.p99);
+  totals.rss = Math.max(totals.rss, peak);
+  totals.ok += r.requests.total - r.non2xx;
+  totals.bad += r.non2xx + r.errors + r.timeouts;
+  console.log(`  ${name.padEnd(11)} ${(r.requests.total / r.duration).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function storedCount(natsUrl: string, subject: string): Promise<number> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    return (await jsm.streams.info(await jsm.streams.find(subject))).state.messages;
+  } finally {
+    await nc.close();
+  }
+}
+
+function writeSection(table: string): void {
+  const file = join(__dirname, '..', 'BENCHMARKS.md');
+  const section = `## Inbound webhooks\n\n${table}\n`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
+  const start = text.indexOf('## Inbound webhooks');
+  if (start >= 0) {
+    const next = text.indexOf('\n## ', start + 1);
+    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
+  } else text = `${text.trimEnd()}\n\n${section}`;
+  writeFileSync(file, text);
+}
+
+async function drive(): Promise<void> {
+  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const procs: ChildProcess[] = [];
+  try {
+    // the baseline's stream: same settings as the SDK's defaults (file storage, 2 min duplicate window)
+    const nc = await connect({ servers: nats.url });
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: 'benchbase', subjects: [BASE_SUBJECT], retention: RetentionPolicy.Limits, storage: StorageType.File, duplicate_window: 120_000 * NANOS, discard: DiscardPolicy.Old, max_msgs: 1_000_000 });
+    await nc.close();
+
+    const [sbPort, basePort] = [await freePort(), await freePort()];
+    const sb = await child(['--serve', String(sbPort), nats.url, redis.url], __filename);
+    const base = await child([String(basePort), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, 'baseline-inbound-server.ts'));
+    procs.push(sb, base);
+    const targets = [
+      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}`, pid: sb.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0 } as Totals },
+      { name: 'baseline', url: `http://127.0.0.1:${basePort}`, pid: base.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0 } as Totals },
+    ];
+    console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s)`);
+    for (const t of targets) await round(t.name, t.url, t.pid, t.totals, 2, false); // warm-up
+    for (let i = 0; i < ROUNDS; i++) for (const t of i % 2 === 0 ? targets : [...targets].reverse()) await round(t.name, t.url, t.pid, t.totals, SECONDS, true);
+
+    const [s, b] = targets.map((t) => t.totals);
+    const storedSb = await storedCount(nats.url, `${SB_NAMESPACE}.processing.message.received`);
+    const storedBase = await storedCount(nats.url, BASE_SUBJECT);
+    const row = (name: string, t: Totals, stored: number) =>
+      `| ${name} | ${mean(t.reqs).toFixed(0)} | ${mean(t.p50).toFixed(1)} | ${mean(t.p99).toFixed(1)} | ${t.rss.toFixed(0)} | ${t.bad} | ${stored} |`;
+    const ratio = mean(s.reqs) / mean(b.reqs);
+    const table = [
+      `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}) · autocannon ${CONNECTIONS} connections · ${ROUNDS} alternating rounds × ${SECONDS} s after a 2 s warm-up each · one signed webhook (1 message) per request, unique event ids · nats-server and redis-server on the same machine (file-backed streams).`,
+      '',
+      '| server | req/s | p50 ms | p99 ms | peak RSS MB | non-2xx/errors | messages in stream |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      row('Switchboard (gateway + defineIntegration, NATS transporter)', s, storedSb),
+      row('hand-written node:http baseline', b, storedBase),
+      '',
+      `**Ratio (Switchboard / baseline): ${ratio.toFixed(2)}×** req/s; p99 ${mean(s.p99).toFixed(1)} ms vs ${mean(b.p99).toFixed(1)} ms.`,
+    ].join('\n');
+    console.log(`\n${table}\n`);
+    if (!process.env.BENCH_NO_WRITE) writeSection(table);
+  } finally {
+    await Promise.all(procs.map((p) => new Promise((resolve) => { p.once('exit', resolve); p.kill('SIGKILL'); })));
+    await Promise.allSettled([nats.cleanup(), redis.cleanup()]);
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--serve') serveSwitchboard(Number(argv[1]), argv[2], argv[3]).catch((err) => { console.error(err); process.exit(1); });
+else drive().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
