@@ -1,7 +1,7 @@
 /** The HTTP gateway: health for operators; webhook and operator API routes are added by their SDK route builders. */
 import type { Context, ServiceSchema } from 'moleculer';
 import ApiGateway from 'moleculer-web';
-import { acquireStore, healthReport, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
+import { acquireStore, healthReport, operatorApiRoutes, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
 
 const api: ServiceSchema = {
   name: 'api',
@@ -19,6 +19,7 @@ const api: ServiceSchema = {
         aliases: { 'GET health': 'api.health' },
       },
       ...webhookRoutes(),
+      ...operatorApiRoutes(),
     ],
   },
   actions: {

@@ -95,9 +95,19 @@ export type {
   CustomVerifyResult, ChannelHealth, CredentialsCheck, InboundOptions, ResolvedInboundOptions, InboundPipeline,
   ReceiveWebhookResult, ReceiveWebhookParams, InboundRequest, VerifyWebhookParams, MessageReceivedPayload, Publisher,
 } from './integration';
+// outbound (i_sendMessage and friends)
+export {
+  createOutboundActions, outboundMixin, DEFAULT_RATE_LIMITS, DEFAULT_RATE_LIMIT, DEFAULT_IDEMPOTENCY_TTL_MS,
+  DEFAULT_IDEMPOTENCY_CLAIM_TTL_MS, DEFAULT_IDEMPOTENCY_WAIT_MS, DEFAULT_MAX_RATE_LIMIT_WAIT_MS, DEFAULT_CHECK_TIMEOUT_MS,
+  DEFAULT_EVENT_PUBLISH_ATTEMPTS, DEFAULT_EVENT_RETRY_INTERVAL_MS, DEFAULT_QUEUE_MAX_IN_FLIGHT, DEFAULT_QUEUE_MAX_RETRIES,
+} from './integration/outbound';
+export type {
+  SendAttempt, SendOutcome, SendMessageParams, ValidateCredentialsParams, OutboundOptions, OutboundQueueOptions, RateLimit,
+  OutboundCounters,
+} from './integration/outbound';
 // channel registry (default getChannelConfig, operator API CRUD)
 export {
-  ChannelRegistry, channelRegistry, generateSecret, parseChannelsSource, seedChannels, redactChannel,
+  ChannelRegistry, channelRegistry, channelRegistryActions, generateSecret, parseChannelsSource, seedChannels, redactChannel,
   DEFAULT_ROTATION_GRACE_SECONDS,
 } from './registry';
 export type {
@@ -108,3 +118,8 @@ export type {
 // ── gateway (moleculer-web routes) ────────────────────────────────────────────
 export { healthReport, webhookRoutes, DEFAULT_WEBHOOK_PATH, DEFAULT_WEBHOOK_CONTENT_TYPES, DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_ACTIONS, errorBody, sendJsonError } from './gateway';
 export type { HealthReport, ComponentStatus, WebhookRoutesOptions, ErrorBody } from './gateway';
+export {
+  operatorApiRoutes, operatorRouteSpecs, apiErrorBody, operatorOpenApi, parseApiKeys, authenticateApiKey, MIN_API_KEY_LENGTH,
+  DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
+} from './gateway';
+export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';

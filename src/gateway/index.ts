@@ -4,3 +4,9 @@ export { webhookRoutes, DEFAULT_WEBHOOK_PATH, DEFAULT_WEBHOOK_CONTENT_TYPES, DEF
 export type { WebhookRoutesOptions } from './webhooks';
 export { errorBody, sendJsonError } from './error-response';
 export type { ErrorBody } from './error-response';
+export { operatorApiRoutes, operatorRouteSpecs, apiErrorBody, DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE } from './operator-api';
+export type { OperatorApiOptions } from './operator-api';
+export { operatorOpenApi } from './openapi';
+export type { OpenApiOptions } from './openapi';
+export { parseApiKeys, authenticate as authenticateApiKey, MIN_API_KEY_LENGTH } from './api-keys';
+export type { ApiKey, ApiPrincipal } from './api-keys';

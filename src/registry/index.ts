@@ -2,6 +2,7 @@
 export { ChannelRegistry, generateSecret } from './channel-registry';
 export type { ChannelRegistryOptions } from './channel-registry';
 export { channelRegistry } from './broker-registry';
+export { channelRegistryActions } from './actions';
 export { parseChannelsSource, seedChannels } from './seed';
 export type { SeedOptions } from './seed';
 export { redactChannel, toIntegrationConfig, activeSecrets } from './redact';
