@@ -2,7 +2,7 @@
 import type { Context, Service, ServiceBroker } from 'moleculer';
 import { channelNames } from '../channels';
 import { ConfigError } from '../errors';
-import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
+import { acquireStore, RedisStore, releaseStore, runtimeOf as brokerRuntime, type KeyValueStore } from '../store';
 import type { AppContext, IntegrationConfig, WebhookEvent } from '../types';
 import type { InboundRuntime } from './inbound/actions';
 import { slackUrlVerification } from './inbound/challenge';
@@ -15,7 +15,17 @@ import type { IntegrationServiceConfig } from './types';
 
 const RUNTIME = Symbol('switchboard.inbound');
 
-type WithRuntime = Service & { [RUNTIME]?: InboundRuntime };
+type WithRuntime = Service & { [RUNTIME]?: InboundRuntime & { ownStore?: KeyValueStore } };
+
+/**
+ * The claims store: on Redis, a connection of this service's own with auto-pipelining (the commands
+ * of concurrent webhooks leave in one write — the hot path's main cost); in memory, the broker's store.
+ */
+function claimsStore(service: Service): { store: KeyValueStore; own: boolean } {
+  const { redisUrl, namespace } = brokerRuntime(service.broker);
+  if (!redisUrl) return { store: acquireStore(service.broker), own: false };
+  return { store: new RedisStore({ redis: redisUrl, prefix: `${namespace}:`, redisOptions: { enableAutoPipelining: true } }), own: true };
+}
 
 /** The runtime of a service built by `defineIntegration`; throws if it was not created yet. */
 export function inboundRuntimeOf(service: Service): InboundRuntime {
@@ -42,7 +52,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   options: ResolvedInboundOptions,
   defaultLookup: (service: Service, ctx: Context, channelId: string) => Promise<IntegrationConfig | null>,
 ): InboundRuntime {
-  const store = acquireStore(service.broker);
+  const { store, own } = claimsStore(service);
   const publish = brokerPublisher(service.broker);
   const receivedChannel = channelNames(brokerRuntime(service.broker).namespace).MESSAGE_RECEIVED;
   const verify = config.validateSignature
@@ -71,7 +81,8 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     options,
     onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),
   };
-  const runtime: InboundRuntime = {
+  const runtime: InboundRuntime & { ownStore?: KeyValueStore } = {
+    ownStore: own ? store : undefined,
     options,
     pipeline: (ctx) => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) }),
     invalidateChannel: (channelId) => lookup.invalidate(channelId),
@@ -80,9 +91,11 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   return runtime;
 }
 
-/** Releases the shared store (call from `stopped`). */
+/** Closes the claims store, or releases the shared one (call from `stopped`). */
 export async function disposeInboundRuntime(service: Service): Promise<void> {
-  if (!(service as WithRuntime)[RUNTIME]) return;
+  const runtime = (service as WithRuntime)[RUNTIME];
+  if (!runtime) return;
   delete (service as WithRuntime)[RUNTIME];
-  await releaseStore(service.broker);
+  if (runtime.ownStore) await runtime.ownStore.close();
+  else await releaseStore(service.broker);
 }
