@@ -39,6 +39,9 @@ export function parseAckSubject(reply: string): DeliveryInfo | null {
 export class Delivery {
   readonly info: DeliveryInfo;
   private done = false;
+  /** Set by the pull consumer: `ack()` is held back so it can go out as `+NXT` (ack + next pull) in one message. */
+  deferAck = false;
+  private heldAck = false;
 
   constructor(private readonly msg: Msg, info: DeliveryInfo) {
     this.info = info;
@@ -52,7 +55,32 @@ export class Delivery {
   /** True once an ack or nak was sent. */
   get settled(): boolean { return this.done; }
 
-  ack(): void { this.final(ACK); }
+  ack(): void {
+    if (this.deferAck && !this.done) {
+      this.heldAck = true;
+      this.done = true;
+      return;
+    }
+    this.final(ACK);
+  }
+
+  /** True when an ack is held back (see `deferAck`). */
+  get ackHeld(): boolean { return this.heldAck; }
+
+  /** Sends the held ack: alone, or with a pull request for the next messages (`+NXT`, answered on `reply`). */
+  releaseAck(next?: { reply: string; request: string }): void {
+    if (!this.heldAck) return;
+    this.heldAck = false;
+    if (next) {
+      try {
+        this.msg.respond(enc.encode(`+NXT ${next.request}`), { reply: next.reply });
+      } catch {
+        // connection closed: redelivered after ack wait
+      }
+    } else {
+      this.respond(ACK);
+    }
+  }
 
   /** Redeliver after `delayMs` (at once when 0 or absent). */
   nak(delayMs?: number): void {

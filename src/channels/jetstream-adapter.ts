@@ -10,7 +10,7 @@ import {
   AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType,
   connect as natsConnect, headers as natsHeaders,
   type ConnectionOptions, type ConsumerConfig, type JetStreamClient, type JetStreamManager,
-  type NatsConnection, type StreamConfig, type StreamInfo,
+  type MsgHdrs, type NatsConnection, type StreamConfig, type StreamInfo,
 } from 'nats';
 import type { ServiceBroker, LoggerInstance, Service } from 'moleculer';
 import { ConfigError, PublishError } from '../errors';
@@ -25,6 +25,7 @@ import {
   type ChannelConsumerOptions, type ChannelPublishOptions, type PublishAck, type ResolvedConsumerOptions,
   type ResolvedStreamOptions, type StreamOptions,
 } from './options';
+import { InProgress } from './in-progress';
 import { PullConsumer } from './pull-consumer';
 
 const NANOS = 1_000_000;
@@ -340,6 +341,7 @@ export class JetStreamAdapter extends BaseAdapter {
     if (cfg.deadLettering.enabled) await this.ensureStream(cfg.deadLettering.queueName);
     const durable = durableNameFor(chan.group);
     await this.ensureConsumer(stream, durable, cfg);
+    const inProgress = new InProgress(cfg.workingIntervalMs);
     const consumer = new PullConsumer({
       nc: this.nc,
       stream,
@@ -347,7 +349,7 @@ export class JetStreamAdapter extends BaseAdapter {
       maxInFlight: cfg.maxInFlight,
       expiresMs: this.cfg.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
       heartbeatMs: this.cfg.pullHeartbeatMs ?? DEFAULT_PULL_HEARTBEAT_MS,
-      process: (d) => this.process(chan, cfg, d),
+      process: (d) => this.process(chan, cfg, inProgress, d),
       onError: (err) => this.log?.warn(`channels: consumer "${durable}" on "${stream}":`, (err as Error)?.message ?? err),
     });
     this.subs.set(chan.id, { chan, cfg, consumer });
@@ -356,11 +358,11 @@ export class JetStreamAdapter extends BaseAdapter {
   }
 
   /** Runs the handler for one delivery and settles it: ack, nak with a delay, or dead letter. Never rejects. */
-  private async process(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery): Promise<void> {
+  private async process(chan: Chan, cfg: ResolvedConsumerOptions, inProgress: InProgress, d: Delivery): Promise<void> {
     const key = `${chan.id}|${d.seq}`;
     let payload: unknown;
     try {
-      payload = this.serializer.deserialize(Buffer.from(d.data), 'channel');
+      payload = this.serializer.deserialize(Buffer.from(d.data.buffer, d.data.byteOffset, d.data.byteLength), 'channel');
     } catch (err) {
       // cannot be parsed: retrying will not help
       await this.giveUp(chan, cfg, d, err, key);
@@ -372,7 +374,7 @@ export class JetStreamAdapter extends BaseAdapter {
       await this.giveUp(chan, cfg, d, err, key);
       return;
     }
-    const keepAlive = setInterval(() => d.working(), cfg.workingIntervalMs);
+    inProgress.add(d);
     try {
       if (cfg.filter && !cfg.filter(payload)) {
         d.ack(); // not for this consumer: skipped, never retried
@@ -394,7 +396,7 @@ export class JetStreamAdapter extends BaseAdapter {
         await this.giveUp(chan, cfg, d, err, key);
       }
     } finally {
-      clearInterval(keepAlive);
+      inProgress.delete(d);
     }
   }
 
@@ -503,10 +505,13 @@ export class JetStreamAdapter extends BaseAdapter {
     } catch (err) {
       throw new PublishError(`channels: "${channelName}" not published: payload cannot be serialized`, { channel: channelName }, err);
     }
-    const h = natsHeaders();
-    if (opts.headers) for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && v !== null) h.set(k, String(v));
+    let h: MsgHdrs | undefined;
+    if (opts.headers) {
+      h = natsHeaders();
+      for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && v !== null) h.set(k, String(v));
+    }
     const p = this.js.publish(channelName, data, {
-      headers: h,
+      ...(h ? { headers: h } : {}),
       ...(opts.msgID ? { msgID: opts.msgID } : {}),
       timeout: opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
     });

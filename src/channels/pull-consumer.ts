@@ -40,7 +40,7 @@ export class PullConsumer {
   constructor(private readonly o: PullConsumerOptions) {
     this.inbox = createInbox();
     this.nextSubject = `$JS.API.CONSUMER.MSG.NEXT.${o.stream}.${o.durable}`;
-    this.threshold = Math.max(1, Math.ceil(o.maxInFlight / 4));
+    this.threshold = Math.max(1, Math.ceil(o.maxInFlight / 10));
   }
 
   /** Messages being processed right now. */
@@ -97,6 +97,7 @@ export class PullConsumer {
     }
     if (this.requested > 0) this.requested--;
     const d = new Delivery(msg, info);
+    d.deferAck = true;
     if (this.closed) {
       d.nak();
       return;
@@ -127,7 +128,18 @@ export class PullConsumer {
       this.inFlight--;
       const next = this.queue.shift();
       if (next) this.run(next);
-      else if (this.inFlight === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
+      // the ack and the next pull request travel together when a pull is due
+      if (d.ackHeld) {
+        const batch = this.due();
+        if (batch > 0) {
+          if (this.requested === 0) this.lastSeen = Date.now();
+          this.requested += batch;
+          d.releaseAck({ reply: this.inbox, request: this.request(batch) });
+        } else {
+          d.releaseAck();
+        }
+      }
+      if (this.inFlight === 0 && this.queue.length === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
       this.pump();
     });
   }
@@ -145,17 +157,30 @@ export class PullConsumer {
     this.retryTimer.unref();
   }
 
-  private pump(): void {
-    if (this.closed || this.retryTimer) return;
+  /** Batch size of the pull request due now (0: none). */
+  private due(): number {
+    if (this.closed || this.retryTimer || this.o.nc.isClosed()) return 0;
     const free = this.o.maxInFlight - this.inFlight - this.queue.length - this.requested;
-    if (free <= 0 || (this.requested > 0 && free < this.threshold)) return;
-    if (this.o.nc.isClosed()) return;
+    if (free <= 0 || (this.requested > 0 && free < this.threshold)) return 0;
+    return free;
+  }
+
+  private readonly requests = new Map<number, string>();
+
+  private request(batch: number): string {
+    let r = this.requests.get(batch);
+    if (!r) {
+      r = JSON.stringify({ batch, expires: this.o.expiresMs * NANOS, idle_heartbeat: this.o.heartbeatMs * NANOS });
+      this.requests.set(batch, r);
+    }
+    return r;
+  }
+
+  private pump(): void {
+    const free = this.due();
+    if (free === 0) return;
     try {
-      this.o.nc.publish(this.nextSubject, JSON.stringify({
-        batch: free,
-        expires: this.o.expiresMs * NANOS,
-        idle_heartbeat: this.o.heartbeatMs * NANOS,
-      }), { reply: this.inbox });
+      this.o.nc.publish(this.nextSubject, this.request(free), { reply: this.inbox });
       this.requested += free;
       if (this.requested === free) this.lastSeen = Date.now();
     } catch (err) {
