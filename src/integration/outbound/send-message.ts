@@ -126,6 +126,7 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     };
     if (!(await publishEvent(p.publish, p.outbox, p.logger, p.channels.failed, payload, `${p.integration}:${channel.id}:failed:${sendKey}`, p.options.eventPublishAttempts))) p.counters.eventsDeferred++;
+    if (err instanceof Error) err.message = scrubSecrets(err.message, channel);
     if (err && typeof err === 'object' && (err as { data?: unknown }).data && typeof (err as { data: unknown }).data === 'object') {
       (err as { data: Record<string, unknown> }).data = scrubSecrets((err as { data: Record<string, unknown> }).data, channel);
       (err as { data: Record<string, unknown> }).data.attempts ??= tries;
