@@ -69,7 +69,7 @@ async function seedChannel(tenantId: string) {
 }
 
 /** A concrete URL, method and body for every operator route, for a channel id. */
-function concreteRoutes(channelId: string) {
+function concreteRoutes(channelId: string): Array<{ method: string; path: string; body?: unknown }> {
   return [
     { method: 'GET', path: '/openapi.json' },
     ...operatorRouteSpecs().map((spec) => ({
