@@ -62,8 +62,13 @@ export async function withIdempotency(
         throw err;
       }
       const value = DONE + JSON.stringify(outcome);
-      // The claim may have expired during a very long send; remember the result anyway.
-      if (!(await store.replaceIfEquals(storeKey, pending, value, options.ttlMs))) await store.set(storeKey, value, options.ttlMs);
+      try {
+        // The claim may have expired during a very long send; remember the result anyway.
+        if (!(await store.replaceIfEquals(storeKey, pending, value, options.ttlMs))) await store.set(storeKey, value, options.ttlMs);
+      } catch {
+        // The message was sent: answer with it. The key stays claimed until `claimTtlMs`, so a
+        // retry inside that time waits and then gets 409 rather than sending again.
+      }
       return { ...outcome, duplicate: false };
     }
     const current = await store.get(storeKey);

@@ -92,16 +92,29 @@ async function guardStore<T>(what: string, fn: () => Promise<T>, passThrough: ()
   }
 }
 
-/** Rate limit, transform, send with retries, then the event; failures publish `message.failed` and rethrow. */
-async function deliver(p: SendPipeline, channel: IntegrationConfig, request: SendRequest, sendKey: string): Promise<{ messageId: string; metadata?: Record<string, unknown>; attempts: number }> {
+/** Takes a token from the channel's bucket (waiting up to the bound); resolves at once without a limit. */
+function rateLimit(p: SendPipeline, channel: IntegrationConfig): Promise<void> {
+  const limit = rateLimitFor(channel, p.options.rateLimit);
+  if (!limit) return Promise.resolve();
+  return guardStore('rate limit', () => takeRateLimitToken(p.store, rateLimitKey(p.integration, channel.id), limit, p.options.maxRateLimitWaitMs))
+    .then(() => undefined, (err: unknown) => { if (isErrorType(err, ERROR_TYPES.RATE_LIMITED)) p.counters.rateLimited++; throw err; });
+}
+
+interface Delivered {
+  result: { messageId: string; metadata?: Record<string, unknown>; attempts: number };
+  /** The `message.sent` publish, still running (it never rejects: what fails goes to the outbox). */
+  event: Promise<void>;
+}
+
+/**
+ * Rate limit (`token`, already requested), transform, send with retries, then start the
+ * `message.sent` publish; failures publish `message.failed` (awaited) and rethrow.
+ */
+async function deliver(p: SendPipeline, channel: IntegrationConfig, request: SendRequest, sendKey: string, token: Promise<void>): Promise<Delivered> {
   let attempts = 0;
   const base = { tenantId: channel.tenantId, channelId: channel.id, integration: p.integration };
   try {
-    const limit = rateLimitFor(channel, p.options.rateLimit);
-    if (limit) {
-      await guardStore('rate limit', () => takeRateLimitToken(p.store, rateLimitKey(p.integration, channel.id), limit, p.options.maxRateLimitWaitMs))
-        .catch((err: unknown) => { if (isErrorType(err, ERROR_TYPES.RATE_LIMITED)) p.counters.rateLimited++; throw err; });
-    }
+    await token;
     const message = p.transform ? await p.transform(request.message, channel) : request.message;
     const result = await executeWithRetry(({ attempt, signal }) => {
       attempts = attempt;
@@ -114,8 +127,9 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
       ...base, messageId: String(result.messageId), message: request.message, attempts, sentAt: Date.now(),
       ...(metadata ? { metadata } : {}), ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     };
-    if (!(await publishEvent(p.publish, p.outbox, p.logger, p.channels.sent, payload, `${p.integration}:${channel.id}:sent:${sendKey}`, p.options.eventPublishAttempts))) p.counters.eventsDeferred++;
-    return { messageId: payload.messageId, ...(metadata ? { metadata } : {}), attempts };
+    const event = publishEvent(p.publish, p.outbox, p.logger, p.channels.sent, payload, `${p.integration}:${channel.id}:sent:${sendKey}`, p.options.eventPublishAttempts)
+      .then((stored) => { if (!stored) p.counters.eventsDeferred++; });
+    return { result: { messageId: payload.messageId, ...(metadata ? { metadata } : {}), attempts }, event };
   } catch (err) {
     const tries = Math.max(attempts, isErrorType(err, ERROR_TYPES.RETRY_EXHAUSTED) || isErrorType(err, ERROR_TYPES.SEND_AMBIGUOUS) ? attemptsOf(err) : attempts);
     p.counters.failed++;
@@ -135,22 +149,41 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
   }
 }
 
-/** Sends one message through the pipeline; see `SendOutcome`. */
+/**
+ * Sends one message through the pipeline; see `SendOutcome`. Independent store and stream round
+ * trips overlap: the idempotency claim with the rate-limit token, and the idempotency commit with
+ * the `message.sent` publish. The answer still waits for both (the event's PubAck included).
+ */
 export async function sendMessage(p: SendPipeline, request: SendRequest): Promise<SendOutcome> {
   const channel = await resolveOwnedChannel((id) => p.lookupChannel(id), request.channelId, p.platform, request.tenantId);
   const common = { integration: p.integration, channelId: channel.id, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) };
   if (request.idempotencyKey === undefined) {
-    const result = await deliver(p, channel, request, randomUUID());
+    const { result, event } = await deliver(p, channel, request, randomUUID(), rateLimit(p, channel));
+    await event;
     return { ...common, ...result, duplicate: false };
   }
   const key = request.idempotencyKey;
+  // Requested alongside the claim; a duplicate call (answered from the key) spends a token it did not need.
+  const token = rateLimit(p, channel);
+  token.catch(() => undefined);
   let sendError: unknown;
-  const run = () => deliver(p, channel, request, key).catch((err: unknown) => { sendError = err; throw err; });
+  let event: Promise<void> | undefined;
+  const run = async () => {
+    try {
+      const delivered = await deliver(p, channel, request, key, token);
+      event = delivered.event;
+      return delivered.result;
+    } catch (err) {
+      sendError = err;
+      throw err;
+    }
+  };
   const result = await guardStore('idempotency', () => withIdempotency(
     p.store, idempotencyStoreKey(p.integration, channel.id, key), key,
     { ttlMs: p.options.idempotencyTtlMs, claimTtlMs: p.options.idempotencyClaimTtlMs, waitMs: p.options.idempotencyWaitMs },
     run, attemptsOf,
   ), () => sendError);
+  if (event) await event;
   if (result.duplicate) p.counters.duplicates++;
   return { ...common, ...result };
 }

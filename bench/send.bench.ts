@@ -1,0 +1,184 @@
+/**
+ * Send benchmark: throughput of `i_sendMessage` (channel lookup, idempotency key and token bucket in
+ * Redis, sendMessage with retries, `message.sent` stored in JetStream with its PubAck) against a fake
+ * Telegram Bot API, beside a hand-written `fetch` loop doing the same HTTP requests — in one run,
+ * alternating rounds, same concurrency. Prints sends/s, p50/p99 and the ratio for two platform
+ * latencies (0 ms: pure SDK overhead; 20 ms: a platform API's usual answer time).
+ *
+ *   npm run bench:send       # BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONCURRENCY=50; BENCH_NO_WRITE=1 skips BENCHMARKS.md
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { ServiceBroker } from 'moleculer';
+import { startNats, startRedis } from '../test/harness/servers';
+import { startFakeTelegram } from '../test/integration/outbound-platform';
+import {
+  RUNTIME_METADATA_KEY, channelRegistry, createChannelsMiddleware, defineIntegration, ensureOk, telegramSecretToken,
+  type IntegrationConfig, type OutboundMessage,
+} from '../src/index';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,20').split(',').map(Number);
+const TOKEN = '123456:BENCH-TOKEN';
+const NAMESPACE = 'benchsend';
+
+// ── role: the fake platform (child process) ───────────────────────────────────
+async function servePlatform(): Promise<void> {
+  const platform = await startFakeTelegram();
+  platform.tokens.add(TOKEN);
+  process.on('message', (m: { latencyMs?: number }) => {
+    if (typeof m.latencyMs === 'number') { platform.latencyMs = m.latencyMs; platform.requests.length = 0; process.send?.({ ok: true }); }
+  });
+  // keep the request log from growing without bound
+  setInterval(() => { platform.requests.length = 0; }, 1000).unref();
+  process.send?.({ url: platform.url });
+}
+
+// ── role: the driver ──────────────────────────────────────────────────────────
+function startPlatform(): Promise<{ proc: ChildProcess; url: string; setLatency(ms: number): Promise<void> }> {
+  const proc = fork(__filename, ['platform'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('message', (m: { url: string }) => resolve({
+      proc, url: m.url,
+      setLatency: (ms) => new Promise((ok) => { proc.once('message', () => ok()); proc.send({ latencyMs: ms }); }),
+    }));
+  });
+}
+
+const text = (i: number): OutboundMessage => ({ conversationId: `chat-${i % 100}`, content: { type: 'text', text: `message ${i}` } });
+
+/** The request the integration makes, written by hand: what a team without the SDK would do. */
+async function handSend(base: string, message: OutboundMessage, key: string): Promise<string> {
+  const res = await fetch(`${base}/bot${TOKEN}/sendMessage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ chat_id: message.conversationId, text: message.content.type === 'text' ? message.content.text : '' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const body = (await res.json()) as { result: { message_id: number } };
+  return String(body.result.message_id);
+}
+
+interface Result { sends: number; perSecond: number; p50: number; p99: number; errors: number }
+
+/** Runs `one` from `CONCURRENCY` workers for `SECONDS`; counts completions and latency. */
+async function drive(one: (i: number) => Promise<unknown>): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const started = Date.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < end) {
+      const i = n++;
+      const t = performance.now();
+      try { await one(i); latencies.push(performance.now() - t); } catch { errors++; }
+    }
+  }));
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { sends: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const [nats, redis, platform] = await Promise.all([startNats(), startRedis(), startPlatform()]);
+  const broker = new ServiceBroker({
+    nodeID: 'bench-send', logger: false, validator: true,
+    metadata: { [RUNTIME_METADATA_KEY]: { namespace: NAMESPACE, natsUrl: nats.url, redisUrl: redis.url } },
+    middlewares: [createChannelsMiddleware({ namespace: NAMESPACE, nats: nats.url }) as never],
+  });
+  broker.createService(defineIntegration({
+    name: 'tg',
+    spec: { id: 'tg', name: 'Telegram (bench)', platform: 'telegram', version: '1', status: 'ACTIVE', capabilities: ['SEND_MESSAGE'] },
+    webhookSignature: telegramSecretToken(),
+    normalize: () => [],
+    outbound: { queue: { enabled: false } },
+    async sendMessage(_ctx, message: OutboundMessage, channel: IntegrationConfig, attempt) {
+      const res = await fetch(`${String(channel.settings.apiBase)}/bot${String(channel.credentials.token)}/sendMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': attempt.idempotencyKey },
+        body: JSON.stringify({ chat_id: message.conversationId, text: message.content.type === 'text' ? message.content.text : '' }),
+        signal: attempt.signal,
+      });
+      await ensureOk(res, 'telegram sendMessage');
+      const body = (await res.json()) as { result: { message_id: number } };
+      return { messageId: String(body.result.message_id) };
+    },
+  }));
+  await broker.start();
+  await channelRegistry(broker).create({
+    id: 'bench', tenantId: 'bench', platform: 'telegram', credentials: { token: TOKEN },
+    // a bucket far above the offered load: the Redis round trip is measured, not a throttle
+    settings: { apiBase: platform.url, rateLimit: { capacity: 1_000_000, refillPerSecond: 1_000_000 } },
+  });
+
+  const sdkSend = (i: number) => broker.call('tg.i_sendMessage', { channelId: 'bench', message: text(i), idempotencyKey: `k-${Date.now()}-${i}` });
+  const rawSend = (i: number) => handSend(platform.url, text(i), `k-${Date.now()}-${i}`);
+
+  const rows: string[] = [];
+  const summary: string[] = [];
+  for (const latency of LATENCIES) {
+    await platform.setLatency(latency);
+    await drive(sdkSend); // warm-up (JIT, connections, streams)
+    await drive(rawSend);
+    const sdk: Result[] = [];
+    const raw: Result[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      sdk.push(await drive(sdkSend));
+      raw.push(await drive(rawSend));
+      console.log(`latency ${latency} ms, round ${r + 1}: i_sendMessage ${sdk[r]!.perSecond.toFixed(0)}/s, fetch ${raw[r]!.perSecond.toFixed(0)}/s`);
+    }
+    const s = { perSecond: median(sdk.map((x) => x.perSecond)), p50: median(sdk.map((x) => x.p50)), p99: median(sdk.map((x) => x.p99)), errors: sdk.reduce((a, x) => a + x.errors, 0) };
+    const h = { perSecond: median(raw.map((x) => x.perSecond)), p50: median(raw.map((x) => x.p50)), p99: median(raw.map((x) => x.p99)), errors: raw.reduce((a, x) => a + x.errors, 0) };
+    const ratio = s.perSecond / h.perSecond;
+    rows.push(`| ${latency} ms | i_sendMessage | ${s.perSecond.toFixed(0)} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.errors} | **${ratio.toFixed(2)}×** |`);
+    rows.push(`| ${latency} ms | hand-written fetch | ${h.perSecond.toFixed(0)} | ${h.p50.toFixed(1)} | ${h.p99.toFixed(1)} | ${h.errors} | 1.00× |`);
+    summary.push(`platform latency ${latency} ms: ratio ${ratio.toFixed(2)}× (${s.perSecond.toFixed(0)} vs ${h.perSecond.toFixed(0)} sends/s)`);
+  }
+
+  const table = [
+    `${ROUNDS} alternating rounds of ${SECONDS} s per side, ${CONCURRENCY} concurrent senders, medians; ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}. ` +
+    'One nats-server (JetStream, file storage) and one redis-server on loopback; the fake Telegram Bot API in a child process.',
+    '',
+    '| platform latency | sender | sends/s | p50 ms | p99 ms | errors | ratio |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  console.log(`\n${table}\n\n${summary.join('\n')}`);
+
+  if (!process.env.BENCH_NO_WRITE) {
+    const file = join(__dirname, '..', 'BENCHMARKS.md');
+    const section = `## Sends\n\n${table}\n`;
+    let body = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+    const start = body.indexOf('## Sends');
+    if (start >= 0) {
+      const next = body.indexOf('\n## ', start + 1);
+      const tail = next >= 0 ? body.slice(next + 1) : '';
+      const notesAt = body.indexOf('### ', start);
+      const keep = notesAt >= 0 && (next < 0 || notesAt < next) ? `\n${body.slice(notesAt, next >= 0 ? next + 1 : undefined).trimEnd()}\n` : '';
+      body = `${body.slice(0, start)}${section}${keep}${tail ? `\n${tail}` : ''}`;
+    } else {
+      body = `${body.trimEnd()}\n\n${section}`;
+    }
+    writeFileSync(file, body);
+  }
+
+  await broker.stop();
+  platform.proc.kill();
+  await Promise.all([nats.cleanup(), redis.cleanup()]);
+}
+
+if (process.argv[2] === 'platform') void servePlatform();
+else main().catch((err) => { console.error(err); process.exit(1); });
