@@ -82,21 +82,35 @@ function signedRequest(target: string) {
   };
 }
 
-interface Totals { reqs: number[]; p50: number[]; p99: number[]; rss: number; ok: number; bad: number }
+interface Totals { reqs: number[]; p50: number[]; p99: number[]; rss: number; ok: number; bad: number; cpuMs: number; requests: number }
+
+/** CPU time (user + system) the process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 async function round(name: string, url: string, pid: number, totals: Totals, seconds: number, record: boolean): Promise<void> {
   let peak = 0;
   const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 200);
+  const cpuBefore = cpuMs(pid);
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [{ setupRequest: signedRequest(name) }] });
+  const cpu = cpuMs(pid) - cpuBefore;
   clearInterval(timer);
   if (!record) return;
+  totals.cpuMs += cpu;
+  totals.requests += r.requests.total;
   totals.reqs.push(r.requests.total / r.duration);
   totals.p50.push(r.latency.p50);
   totals.p99.push(r.latency.p99);
   totals.rss = Math.max(totals.rss, peak);
   totals.ok += r.requests.total - r.non2xx;
   totals.bad += r.non2xx + r.errors + r.timeouts;
-  console.log(`  ${name.padEnd(11)} ${(r.requests.total / r.duration).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}`);
+  console.log(`  ${name.padEnd(11)} ${(r.requests.total / r.duration).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  CPU ${((cpu * 1000) / r.requests.total).toFixed(0)} µs/req`);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -138,8 +152,8 @@ async function drive(): Promise<void> {
     const base = await child([String(basePort), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, 'baseline-inbound-server.ts'));
     procs.push(sb, base);
     const targets = [
-      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}`, pid: sb.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0 } as Totals },
-      { name: 'baseline', url: `http://127.0.0.1:${basePort}`, pid: base.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0 } as Totals },
+      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}`, pid: sb.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 } as Totals },
+      { name: 'baseline', url: `http://127.0.0.1:${basePort}`, pid: base.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 } as Totals },
     ];
     console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s)`);
     for (const t of targets) await round(t.name, t.url, t.pid, t.totals, 2, false); // warm-up
@@ -149,17 +163,17 @@ async function drive(): Promise<void> {
     const storedSb = await storedCount(nats.url, `${SB_NAMESPACE}.processing.message.received`);
     const storedBase = await storedCount(nats.url, BASE_SUBJECT);
     const row = (name: string, t: Totals, stored: number) =>
-      `| ${name} | ${mean(t.reqs).toFixed(0)} | ${mean(t.p50).toFixed(1)} | ${mean(t.p99).toFixed(1)} | ${t.rss.toFixed(0)} | ${t.bad} | ${stored} |`;
+      `| ${name} | ${mean(t.reqs).toFixed(0)} | ${mean(t.p50).toFixed(1)} | ${mean(t.p99).toFixed(1)} | ${((t.cpuMs * 1000) / t.requests).toFixed(0)} | ${t.rss.toFixed(0)} | ${t.bad} | ${stored} |`;
     const ratio = mean(s.reqs) / mean(b.reqs);
     const table = [
       `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}) · autocannon ${CONNECTIONS} connections · ${ROUNDS} alternating rounds × ${SECONDS} s after a 2 s warm-up each · one signed webhook (1 message) per request, unique event ids · nats-server and redis-server on the same machine (file-backed streams).`,
       '',
-      '| server | req/s | p50 ms | p99 ms | peak RSS MB | non-2xx/errors | messages in stream |',
-      '|---|---:|---:|---:|---:|---:|---:|',
+      '| server | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | non-2xx/errors | messages in stream |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
       row('Switchboard (gateway + defineIntegration, NATS transporter)', s, storedSb),
       row('hand-written node:http baseline', b, storedBase),
       '',
-      `**Ratio (Switchboard / baseline): ${ratio.toFixed(2)}×** req/s; p99 ${mean(s.p99).toFixed(1)} ms vs ${mean(b.p99).toFixed(1)} ms.`,
+      `**Ratio (Switchboard / baseline): ${ratio.toFixed(2)}×** req/s; p99 ${mean(s.p99).toFixed(1)} ms vs ${mean(b.p99).toFixed(1)} ms; CPU per request ${(((s.cpuMs / s.requests) / (b.cpuMs / b.requests))).toFixed(2)}× the baseline's (the load-independent measure on a shared machine).`,
     ].join('\n');
     console.log(`\n${table}\n`);
     if (!process.env.BENCH_NO_WRITE) writeSection(table);

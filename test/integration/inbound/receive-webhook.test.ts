@@ -1,13 +1,13 @@
 /** Unit tests of claim/commit and the `receiveWebhook` composer, with an in-memory store and fake edges. */
-import { claimEvent, claimKey, DONE_MARK, releaseClaim } from '../../src/integration/inbound/claim';
-import { commitEvent } from '../../src/integration/inbound/commit';
-import { receiveWebhook, type InboundPipeline } from '../../src/integration/inbound/receive-webhook';
-import { schemeVerifier } from '../../src/integration/inbound/verify';
-import { slackUrlVerification } from '../../src/integration/inbound/challenge';
-import { resolveInboundOptions } from '../../src/integration/options';
-import { hmacSignature } from '../../src/security';
-import { MemoryStore, type KeyValueStore } from '../../src/store';
-import type { IntegrationConfig } from '../../src/types';
+import { claimEvent, claimKey, DONE_MARK, releaseClaim } from '../../../src/integration/inbound/claim';
+import { commitEvent } from '../../../src/integration/inbound/commit';
+import { receiveWebhook, type InboundPipeline } from '../../../src/integration/inbound/receive-webhook';
+import { schemeVerifier } from '../../../src/integration/inbound/verify';
+import { slackUrlVerification } from '../../../src/integration/inbound/challenge';
+import { resolveInboundOptions } from '../../../src/integration/options';
+import { hmacSignature } from '../../../src/security';
+import { MemoryStore, type KeyValueStore } from '../../../src/store';
+import type { IntegrationConfig } from '../../../src/types';
 
 const broken = (): KeyValueStore => new Proxy(new MemoryStore(), { get: (t, k) => (k === 'kind' ? 'redis' : async () => { throw new Error('ECONNREFUSED'); }) });
 
