@@ -112,12 +112,16 @@ export class JetStreamAdapter extends BaseAdapter {
   private js: JetStreamClient | null = null;
   private jsm: JetStreamManager | null = null;
   private stopping = false;
+  private connecting: Promise<void> | null = null;
+  private reprovisioning = false;
   private readonly ensured = new Map<string, Promise<string>>();
   private readonly subs = new Map<string, Subscription>();
   private readonly pendingPublishes = new Set<Promise<unknown>>();
   private readonly recentErrors = new Map<string, unknown>();
   private readonly random: () => number;
   private log!: LoggerInstance;
+  private ready!: Promise<void>;
+  private markReady!: () => void;
 
   constructor(opts: JetStreamAdapterOptions) {
     super({ prefix: opts.prefix ?? '', serializer: opts.serializer ?? 'JSON' });
@@ -136,6 +140,7 @@ export class JetStreamAdapter extends BaseAdapter {
     }
     this.cfg = opts;
     this.random = opts.random ?? Math.random;
+    this.resetReady();
     // Validate the defaults now (not at the first subscribe).
     resolveConsumerOptions('channels', {}, opts, deadLetterChannel(this.namespace));
     resolveStreamOptions('channels.streamDefaults', opts.streamDefaults);
@@ -150,10 +155,23 @@ export class JetStreamAdapter extends BaseAdapter {
     this.log = logger;
   }
 
+  private resetReady(): void {
+    this.ready = new Promise<void>((resolve) => { this.markReady = resolve; });
+  }
+
   /** The open NATS connection (null before connect). */
   get connection(): NatsConnection | null { return this.nc; }
 
-  async connect(): Promise<void> {
+  /** Connects (idempotent: the middleware's `starting` and `started` hooks both call it). */
+  connect(): Promise<void> {
+    if (!this.connecting) {
+      this.connecting = this.doConnect();
+      this.connecting.catch(() => { this.connecting = null; });
+    }
+    return this.connecting;
+  }
+
+  private async doConnect(): Promise<void> {
     this.stopping = false;
     const n = this.cfg.nats;
     if (n.connection) {
@@ -175,6 +193,7 @@ export class JetStreamAdapter extends BaseAdapter {
     this.js = this.nc.jetstream({ timeout: this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS });
     await this.provision();
     this.connected = true;
+    this.markReady();
   }
 
   /** Streams of the SDK's channels, the declared ones and the dead-letter channel, created or checked. */
@@ -193,11 +212,44 @@ export class JetStreamAdapter extends BaseAdapter {
         if (s.type === 'reconnect') {
           this.log?.info(`channels: NATS reconnected (${String(s.data)})`);
           for (const sub of this.subs.values()) sub.consumer.reconnected();
+          void this.reprovision();
         } else if (s.type === 'disconnect') {
           this.log?.warn(`channels: NATS disconnected (${String(s.data)}); reconnecting`);
         }
       }
     })().catch(() => undefined);
+  }
+
+  /**
+   * After a reconnect the server may have lost streams or consumers (a new server, memory storage):
+   * check and re-create them, retrying while JetStream is still starting.
+   */
+  private async reprovision(): Promise<void> {
+    if (this.reprovisioning || this.stopping) return;
+    this.reprovisioning = true;
+    try {
+      for (let attempt = 1; attempt <= 20 && !this.stopping && this.nc && !this.nc.isClosed(); attempt++) {
+        try {
+          this.ensured.clear();
+          await this.provision();
+          for (const sub of Array.from(this.subs.values())) {
+            const stream = await this.ensureStream(sub.chan.name);
+            if (sub.cfg.deadLettering.enabled) await this.ensureStream(sub.cfg.deadLettering.queueName);
+            await this.ensureConsumer(stream, durableNameFor(sub.chan.group), sub.cfg);
+            sub.consumer.reconnected();
+          }
+          return;
+        } catch (err) {
+          if (err instanceof ConfigError && !/cannot (read|create) stream/.test(err.message)) {
+            this.log?.error('channels: after reconnect:', err.message);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+        }
+      }
+    } finally {
+      this.reprovisioning = false;
+    }
   }
 
   private wantedStream(channel: string): { cfg: Partial<StreamConfig>; opts: ResolvedStreamOptions } {
@@ -479,6 +531,8 @@ export class JetStreamAdapter extends BaseAdapter {
     this.jsm = null;
     this.ensured.clear();
     this.connected = false;
+    this.resetReady();
+    this.connecting = null;
     if (nc && this.ownsConnection) {
       try {
         await nc.drain();
@@ -493,6 +547,13 @@ export class JetStreamAdapter extends BaseAdapter {
    * stored (NATS down, no stream for the subject, timeout) or the adapter is stopping.
    */
   async publish(channelName: string, payload: unknown, opts: ChannelPublishOptions = {}, internal = false): Promise<PublishAck> {
+    if (!this.js && !this.stopping) {
+      // published before the middleware connected (e.g. from a service's started()): wait for it
+      const timeoutMs = opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.ready, new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); })]);
+      clearTimeout(timer);
+    }
     if ((this.stopping && !internal) || !this.js) {
       throw new PublishError(
         `channels: "${channelName}" not published: the channel adapter is ${this.stopping ? 'stopping' : 'not connected'}`,

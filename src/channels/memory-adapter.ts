@@ -12,7 +12,7 @@ import { BaseAdapter } from './base-adapter';
 import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
 import { channelNames, deadLetterChannel, isValidChannelName, NAMESPACE, streamNameFor } from './names';
 import {
-  DEFAULT_DRAIN_TIMEOUT_MS, resolveConsumerOptions, resolveStreamOptions,
+  DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_PUBLISH_TIMEOUT_MS, resolveConsumerOptions, resolveStreamOptions,
   type ChannelConsumerOptions, type ChannelPublishOptions, type PublishAck, type ResolvedConsumerOptions,
   type ResolvedStreamOptions, type StreamOptions,
 } from './options';
@@ -82,9 +82,12 @@ export class MemoryAdapter extends BaseAdapter {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly recentErrors = new Map<string, unknown>();
   private stopping = false;
+  private connecting: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly random: () => number;
   private log!: LoggerInstance;
+  private ready!: Promise<void>;
+  private markReady!: () => void;
 
   constructor(opts: MemoryAdapterOptions = {}) {
     super({ prefix: opts.prefix ?? '', serializer: opts.serializer ?? 'JSON' });
@@ -93,6 +96,7 @@ export class MemoryAdapter extends BaseAdapter {
     this.cfg = opts;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+    this.resetReady();
     resolveConsumerOptions('channels', {}, opts, deadLetterChannel(this.namespace));
     resolveStreamOptions('channels.streamDefaults', opts.streamDefaults);
     for (const [name, s] of Object.entries(opts.streams ?? {})) {
@@ -106,7 +110,20 @@ export class MemoryAdapter extends BaseAdapter {
     this.log = logger;
   }
 
-  async connect(): Promise<void> {
+  private resetReady(): void {
+    this.ready = new Promise<void>((resolve) => { this.markReady = resolve; });
+  }
+
+  /** Connects (idempotent: the middleware's `starting` and `started` hooks both call it). */
+  connect(): Promise<void> {
+    if (!this.connecting) {
+      this.connecting = this.doConnect();
+      this.connecting.catch(() => { this.connecting = null; });
+    }
+    return this.connecting;
+  }
+
+  private async doConnect(): Promise<void> {
     this.stopping = false;
     const names = new Set<string>();
     if (this.cfg.provisionSdkChannels !== false) for (const c of Object.values(channelNames(this.namespace))) names.add(c);
@@ -114,6 +131,7 @@ export class MemoryAdapter extends BaseAdapter {
     if (this.cfg.deadLettering?.enabled !== false) names.add(this.cfg.deadLettering?.queueName ?? deadLetterChannel(this.namespace));
     for (const c of names) this.ensureStream(this.addPrefixTopic(c));
     this.connected = true;
+    this.markReady();
   }
 
   /** Creates the channel's in-memory stream if missing; returns its name. */
@@ -131,6 +149,12 @@ export class MemoryAdapter extends BaseAdapter {
   }
 
   async publish(channelName: string, payload: unknown, opts: ChannelPublishOptions = {}, internal = false): Promise<PublishAck> {
+    if (!this.connected && !this.stopping) {
+      // published before the middleware connected (e.g. from a service's started()): wait for it
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.ready, new Promise<void>((r) => { timer = setTimeout(r, opts.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS); })]);
+      clearTimeout(timer);
+    }
     if ((this.stopping && !internal) || !this.connected) {
       throw new PublishError(`channels: "${channelName}" not published: the channel adapter is ${this.stopping ? 'stopping' : 'not connected'}`, { channel: channelName, msgID: opts.msgID });
     }
@@ -321,6 +345,8 @@ export class MemoryAdapter extends BaseAdapter {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.connected = false;
+    this.resetReady();
+    this.connecting = null;
   }
 
   parseMessageHeaders(raw: unknown): Record<string, string> | null {

@@ -63,5 +63,10 @@ export function createChannelsMiddleware(options: ChannelsMiddlewareOptions = {}
     adapterPropertyName: adapterPropertyName ?? 'channelAdapter',
     channelHandlerTrigger: 'emitLocalChannelHandler',
   });
-  return Object.assign(mw as unknown as MoleculerMiddleware, { adapter });
+  return Object.assign(mw as unknown as MoleculerMiddleware, {
+    adapter,
+    // Connect (and provision streams) before services start, so a service's started() can publish.
+    // Subscriptions still begin in the middleware's `started` hook, once every service is up.
+    starting: () => adapter.connect(),
+  });
 }

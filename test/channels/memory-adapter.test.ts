@@ -110,3 +110,9 @@ it('conflicting or invalid options are rejected with ConfigError naming the opti
   expect(() => createChannelsMiddleware({ nats: { url: 'nats://x:1', connection: {} as never } })).toThrow(/nats\.connection/);
   expect(() => createChannelsMiddleware({ streamDefaults: { maxAgeMs: 1_000, duplicateWindowMs: 5_000 } })).toThrow(/duplicateWindowMs/);
 });
+
+it("a publish from a service's started() (before the middleware connected) waits for the connection and is stored", async () => {
+  const acks: unknown[] = [];
+  await broker([{ name: 'early', async started(this: { broker: ServiceBroker }) { acks.push(await this.broker.sendToChannel(ch.MESSAGE_SENT, { early: true })); } }]);
+  expect(acks).toEqual([{ stream: 'mem_processing_message_sent', seq: 1, duplicate: false }]);
+});

@@ -52,6 +52,27 @@ describe.each(KINDS)('reconnect (%s adapter)', (kind) => {
   }, 30_000);
 });
 
+describe('restart with lost server state (switchboard adapter)', () => {
+  it('a stream and consumer the restarted server no longer has (memory storage) are re-created on reconnect; publishing and consuming resume', async () => {
+    const ns = freshNamespace('lost');
+    const ch = channelNames(ns);
+    const got: number[] = [];
+    const broker = makeBroker({
+      kind: 'switchboard', url: nats.url, namespace: ns,
+      options: { streams: { [ch.MESSAGE_SENT]: { storage: 'memory' } } },
+      services: [{ name: 'c', channels: { [ch.MESSAGE_SENT]: { group: 'c', handler: (p: { i: number }) => { got.push(p.i); } } } }],
+    });
+    brokers.push(broker);
+    await broker.start();
+    await broker.sendToChannel(ch.MESSAGE_SENT, { i: 0 });
+    await waitFor(() => got.length === 1, 3_000);
+    await nats.kill();
+    await nats.start();
+    await publishUntilStored(broker, ch.MESSAGE_SENT, { i: 1 }, 'after-lost-state', Date.now() + 10_000);
+    await waitFor(() => got.includes(1), 8_000);
+  }, 30_000);
+});
+
 describe('restart fault test (switchboard adapter)', () => {
   it('N messages published while nats-server is killed and restarted mid-way: each resolved publish is stored once and consumed by the group, none missing', async () => {
     const N = 300;
