@@ -76,6 +76,12 @@ describe('accepted deliveries', () => {
     expect((m.message as { content: { text: string } }).content.text).toBe('héllo 👋 \ud800 \u0000 é');
   });
 
+  it('arbitrary bytes (invalid UTF-8) cross the NATS transporter intact: the signature verifies, then parsing says 400', async () => {
+    const raw = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const res = await post(`${base}/webhooks/acme/c1`, raw, { [ACME_HEADER]: acmeSign(raw, 'secret-c1') });
+    expect(res).toMatchObject({ status: 400, body: { error: 'BAD_REQUEST' } });
+  });
+
   it('secret rotation: a delivery signed with either active secret is accepted', async () => {
     for (const secret of ['new-secret', 'old-secret']) {
       const res = await postAcme(base, 'rot', acmeBody(`rot-${uid()}`, 'x'), secret);
