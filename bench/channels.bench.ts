@@ -7,7 +7,7 @@
  *   npm run bench:channels             # BENCH_SCALE=0.5 for a quicker run; BENCH_NO_WRITE=1 to skip the file
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import { Adapters, Middleware } from '@moleculer/channels';
@@ -20,6 +20,8 @@ import {
 type Kind = 'switchboard' | 'stock';
 const KINDS: Kind[] = ['switchboard', 'stock'];
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+/** Alternating rounds per scenario; each adapter's median is reported. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const n = (x: number) => Math.max(100, Math.round(x * SCALE));
 const NANOS = 1_000_000;
 let seq = 0;
@@ -113,9 +115,13 @@ async function main(): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const rows: Row[] = [];
   const measure = async (name: string, fn: (k: Kind) => Promise<number>) => {
-    const r: Record<Kind, number> = { switchboard: 0, stock: 0 };
-    // alternate the order over two rounds, keep the better run of each, to even out warm-up and noise
-    for (const order of [KINDS, [...KINDS].reverse()]) for (const k of order) r[k] = Math.max(r[k], await fn(k));
+    const runs: Record<Kind, number[]> = { switchboard: [], stock: [] };
+    // alternate the order round by round, report each adapter's median, to even out warm-up and noise
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const k of round % 2 ? [...KINDS].reverse() : KINDS) runs[k].push(await fn(k));
+    }
+    const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2; };
+    const r: Record<Kind, number> = { switchboard: median(runs.switchboard), stock: median(runs.stock) };
     rows.push({ name, ours: r.switchboard, stock: r.stock });
     process.stdout.write(`${name.padEnd(40)} switchboard ${r.switchboard.toFixed(0).padStart(7)} msg/s   stock ${r.stock.toFixed(0).padStart(7)} msg/s   ratio ${(r.switchboard / r.stock).toFixed(2)}\n`);
   };
@@ -145,7 +151,8 @@ function writeSection(table: string): void {
     '',
     `\`npm run bench:channels\` — machine: ${cpus().length} cores, Node ${process.versions.node.split('.')[0]}; nats-server on loopback, file storage; date 2026-11-22.`,
     'Publish = `broker.sendToChannel` resolved after the JetStream PubAck (msg id set). Consume = a fresh group reading a pre-filled',
-    'stream with a no-op handler; "maxInFlight" as in the channel definition. Best of two alternating runs each.',
+    `stream with a no-op handler; "maxInFlight" as in the channel definition. Median of ${ROUNDS} alternating runs each;`,
+    `load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (other work on the machine skews single runs).`,
     '',
     table,
     '',
