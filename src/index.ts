@@ -72,7 +72,7 @@ export type {
 // ── mixins and defineService ──────────────────────────────────────────────────
 export { defineService, SDK_ONLY_KEYS } from './service/define-service';
 export { Datasource } from './mixins/datasources';
-export { DEFAULT_MEMOIZE_TTL_SECONDS, MEMOIZE_KEY_PREFIX } from './mixins/memoize';
+export { DEFAULT_MEMOIZE_TTL_SECONDS, DEFAULT_MEMOIZE_CACHE_TIMEOUT_MS, MEMOIZE_KEY_PREFIX } from './mixins/memoize';
 export { WILDCARD_PERMISSION, hasRole, hasPermission, permissionHelpers } from './mixins/permissions';
 export type {
   DatasourceHost, DatasourceHooks, DatasourceClass, DatasourceRegistry, DatasourceInstances,

@@ -6,6 +6,9 @@ import { ConfigError } from '../errors';
 /** TTL used when none is given, in seconds. */
 export const DEFAULT_MEMOIZE_TTL_SECONDS = 60;
 
+/** How long a cache read or write may take before memoize gives up on it and runs (or returns) without the cache, in ms. */
+export const DEFAULT_MEMOIZE_CACHE_TIMEOUT_MS = 1000;
+
 /** Prefix of every memoized entry inside the cacher (which adds its own `MOL-<namespace>-` prefix on top). */
 export const MEMOIZE_KEY_PREFIX = 'memo:';
 
@@ -13,6 +16,12 @@ export const MEMOIZE_KEY_PREFIX = 'memo:';
 export interface MemoizeOptions {
   /** Time to live in whole seconds (the cacher's unit; Redis `EX`). Default `DEFAULT_MEMOIZE_TTL_SECONDS` (60). */
   ttl?: number;
+  /**
+   * Longest wait for the cacher, in ms. A read that takes longer (Redis down or reconnecting) counts as a
+   * miss, a write that takes longer is abandoned; the call itself never fails because of the cache.
+   * Default `DEFAULT_MEMOIZE_CACHE_TIMEOUT_MS` (1000).
+   */
+  cacheTimeoutMs?: number;
 }
 
 /** Declarative memoize on a method: `methods: { find: { memoize: { ttl: 30 }, handler(id) {...} } }`. */
@@ -96,6 +105,14 @@ export function validateTtl(ttl: unknown, where: string): number {
   return ttl;
 }
 
+function validateCacheTimeout(ms: unknown): number {
+  if (ms === undefined) return DEFAULT_MEMOIZE_CACHE_TIMEOUT_MS;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+    throw new ConfigError(`memoize 'cacheTimeoutMs' must be a positive number of ms (got ${String(ms)}).`, { option: 'cacheTimeoutMs' });
+  }
+  return ms;
+}
+
 function validateKey(key: unknown): string {
   if (typeof key !== 'string' || key === '') {
     throw new ConfigError(`memoize key must be a non-empty string (got ${typeof key === 'string' ? "''" : typeof key}).`, { option: 'key' });
@@ -120,10 +137,20 @@ function isStored(value: unknown): value is Stored {
   return typeof value === 'object' && value !== null && ('v' in value || 'u' in value);
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined); // a late failure after the timeout is not an unhandled rejection
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** `this.memoize` for `service`. */
 export async function memoize<T>(service: Service, key: string, fn: () => T | Promise<T>, options: MemoizeOptions = {}): Promise<T> {
   const ttl = validateTtl(options.ttl, `memoize('${String(key)}') in service '${service.fullName}'`);
   const full = scope(service) + validateKey(key);
+  const timeoutMs = validateCacheTimeout(options.cacheTimeoutMs);
   const cacher = memoizeCacher(service);
   const flights = flightsOf(cacher);
   const running = flights.get(full);
@@ -134,7 +161,7 @@ export async function memoize<T>(service: Service, key: string, fn: () => T | Pr
     try {
       let cached: unknown = null;
       try {
-        cached = await cacher.get(full);
+        cached = await withTimeout(cacher.get(full), timeoutMs, `cache read of '${full}'`);
       } catch (err) {
         service.logger.warn(`memoize: cache read of '${full}' failed; running the function`, err);
       }
@@ -142,7 +169,7 @@ export async function memoize<T>(service: Service, key: string, fn: () => T | Pr
       const value = await fn();
       if (!flight.stale) {
         try {
-          await cacher.set(full, value === undefined ? { u: 1 } : { v: value }, ttl);
+          await withTimeout(cacher.set(full, value === undefined ? { u: 1 } : { v: value }, ttl), timeoutMs, `cache write of '${full}'`);
         } catch (err) {
           service.logger.warn(`memoize: cache write of '${full}' failed`, err);
         }
@@ -168,7 +195,10 @@ function patternRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** `this.invalidateMemoized` for `service`. */
+/** Longest wait for an invalidation, in ms; past it `invalidateMemoized` rejects (the entry may still be cached). */
+const INVALIDATE_TIMEOUT_MS = 5000;
+
+/** `this.invalidateMemoized` for `service`. Rejects when the cacher fails or takes over 5 s. */
 export async function invalidateMemoized(service: Service, keyOrPattern: string): Promise<void> {
   if (typeof keyOrPattern !== 'string' || keyOrPattern === '') {
     throw new ConfigError('invalidateMemoized needs a non-empty key or pattern.', { option: 'keyOrPattern' });
@@ -185,14 +215,14 @@ export async function invalidateMemoized(service: Service, keyOrPattern: string)
       }
     }
     // Moleculer's memory cacher reads `*` as "no dots" and `**` as "anything"; Redis turns `**` into `*`.
-    await cacher.clean(full.replace(/\*+/g, '**'));
+    await withTimeout(cacher.clean(full.replace(/\*+/g, '**')), INVALIDATE_TIMEOUT_MS, `cache clean of '${full}'`);
   } else {
     const flight = flights.get(full);
     if (flight) {
       flight.stale = true;
       flights.delete(full);
     }
-    await cacher.del(full);
+    await withTimeout(cacher.del(full), INVALIDATE_TIMEOUT_MS, `cache delete of '${full}'`);
   }
 }
 

@@ -82,7 +82,7 @@ function wrapAction(serviceName: string, name: string, def: unknown): unknown {
   const keyOf = options.key ?? defaultActionKey;
   const original = out.handler as Fn;
   out.handler = markWrapped(function (this: Service, ctx: Context) {
-    return memoize(this, `${name}:${keyOf(ctx)}`, () => original.call(this, ctx), { ttl });
+    return memoize(this, `${name}:${keyOf(ctx)}`, () => original.call(this, ctx), { ttl, cacheTimeoutMs: options.cacheTimeoutMs });
   });
   return out;
 }
@@ -94,7 +94,7 @@ function wrapMethod(serviceName: string, name: string, def: unknown, options: Me
   const keyOf = options.key ?? ((...args: unknown[]) => hashKey(args));
   const original = out.handler as Fn;
   out.handler = markWrapped(function (this: Service, ...args: unknown[]) {
-    return memoize(this, `${name}:${keyOf(...args)}`, () => original.apply(this, args), { ttl });
+    return memoize(this, `${name}:${keyOf(...args)}`, () => original.apply(this, args), { ttl, cacheTimeoutMs: options.cacheTimeoutMs });
   });
   return out;
 }
