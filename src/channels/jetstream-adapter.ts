@@ -401,6 +401,7 @@ export class JetStreamAdapter extends BaseAdapter {
       maxInFlight: cfg.maxInFlight,
       expiresMs: this.cfg.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
       heartbeatMs: this.cfg.pullHeartbeatMs ?? DEFAULT_PULL_HEARTBEAT_MS,
+      keepAliveMs: cfg.workingIntervalMs,
       process: (d) => this.process(chan, cfg, inProgress, d),
       onError: (err) => this.log?.warn(`channels: consumer "${durable}" on "${stream}":`, (err as Error)?.message ?? err),
     });

@@ -16,6 +16,8 @@ export interface PullConsumerOptions {
   expiresMs: number;
   /** Idle heartbeat asked of the server while a pull request is open. */
   heartbeatMs: number;
+  /** Queued (not yet started) messages get `working()` at least this often. */
+  keepAliveMs: number;
   /** Processes one message and settles it (ack/nak); must not reject. */
   process: (d: Delivery) => Promise<void>;
   onError?: (err: unknown) => void;
@@ -48,7 +50,7 @@ export class PullConsumer {
 
   start(): void {
     this.sub = this.o.nc.subscribe(this.inbox, { callback: (err, msg) => this.onMsg(err, msg) });
-    this.watchdog = setInterval(() => this.check(), this.o.heartbeatMs);
+    this.watchdog = setInterval(() => this.check(), Math.min(this.o.heartbeatMs, this.o.keepAliveMs));
     this.watchdog.unref();
     this.pump();
   }
@@ -146,6 +148,8 @@ export class PullConsumer {
 
   private check(): void {
     if (this.closed) return;
+    // Messages over-delivered (a pull thought lost was not) wait here; keep them from being redelivered.
+    for (const d of this.queue) d.working();
     // An open pull request gets a heartbeat every heartbeatMs; silence means the server forgot it.
     if (this.requested > 0 && Date.now() - this.lastSeen > 2 * this.o.heartbeatMs + 500) this.requested = 0;
     this.pump();
