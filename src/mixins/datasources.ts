@@ -40,16 +40,16 @@ export type DatasourceInstances<R> = {
  * Any class works as a datasource; extending this one only saves the boilerplate.
  */
 export class Datasource {
-  readonly name: string;
-  readonly service: Service;
-  readonly broker: ServiceBroker;
-  readonly logger: LoggerInstance;
+  declare readonly name: string;
+  declare readonly service: Service;
+  declare readonly broker: ServiceBroker;
+  declare readonly logger: LoggerInstance;
 
   constructor(host: DatasourceHost) {
-    this.name = host.name;
-    this.service = host.service;
-    this.broker = host.broker;
-    this.logger = host.logger;
+    // Not enumerable: logging or serializing a datasource must not walk the whole broker.
+    for (const key of ['name', 'service', 'broker', 'logger'] as const) {
+      Object.defineProperty(this, key, { value: host[key], enumerable: false, writable: false, configurable: true });
+    }
   }
 }
 
@@ -111,7 +111,8 @@ interface State {
 
 const states = new WeakMap<Service, State>();
 
-/** Names the Proxy lets through without a lookup: runtime and tooling probes (`await`, JSON, jest, util.inspect). */
+/** Names the Proxy lets through without a lookup: non-identifiers and runtime/tooling probes (`await`, JSON, jest, util.inspect). */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PROBES = new Set(['then', 'toJSON', 'constructor', 'inspect', 'asymmetricMatch', 'nodeType', 'tagName', '$$typeof', '_isMockFunction']);
 
 function stateOf(service: Service): State {
@@ -120,7 +121,8 @@ function stateOf(service: Service): State {
     const instances: Record<string, object> = {};
     const view = new Proxy(instances, {
       get(target, prop, receiver) {
-        if (typeof prop !== 'string' || prop in target || PROBES.has(prop) || prop in Object.prototype) {
+        const probe = typeof prop !== 'string' || !IDENTIFIER.test(prop) || PROBES.has(prop) || prop in Object.prototype;
+        if (probe || prop in target) {
           return Reflect.get(target, prop, receiver);
         }
         const known = Object.keys(target);

@@ -194,6 +194,12 @@ describe('defineService: datasources', () => {
       const db = (b as unknown as { datasources: { user: UserDatasource } }).datasources.user;
       expect(da).not.toBe(db);
       expect(da.seenService).toBe('a');
+      // Tooling probes (jest equality, JSON, await) do not trip the unknown-name guard.
+      const view = (a as unknown as { datasources: Record<string, unknown> }).datasources;
+      expect(view).toEqual({ user: da });
+      expect(JSON.parse(JSON.stringify(view))).toEqual({ user: JSON.parse(JSON.stringify(da)) });
+      await expect(Promise.resolve(view)).resolves.toBe(view);
+      expect(() => { (view as Record<string, unknown>).user = null; }).toThrow(/read-only/);
       expect(db.seenService).toBe('b');
     } finally {
       await other.stop();
