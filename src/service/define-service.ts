@@ -86,8 +86,9 @@ export function defineService<
   const { datasources, memoize, mixins, ...rest } = config as ServiceConfig & Record<string, unknown>;
   // Moleculer runs the last mixin's created/started first: the SDK's goes last, so datasources are
   // connected before any other mixin's or the service's own `started` runs.
-  const schema = {
-    ...rest,
+  const schema: Record<string, unknown> = {
+    // Keys present but undefined break Moleculer's mixin merge (`settings: undefined` and the like).
+    ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
     mixins: [...(mixins ?? []), sdkMixin(datasources ?? {}, (memoize ?? {}) as Record<string, MethodMemoizeOptions>)],
   };
   return schema as unknown as ServiceSchema<TSettings>;

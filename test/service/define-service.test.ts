@@ -107,6 +107,16 @@ describe('defineService: schema', () => {
     expect(Object.keys(sdk.methods ?? {})).toEqual(['memoize', 'invalidateMemoized']);
   });
 
+  it('drops keys given as undefined, which Moleculer cannot merge', async () => {
+    const schema = defineService({ name: 'sparse', settings: undefined, methods: undefined, actions: { ok: () => 'ok' } });
+    expect(Object.keys(schema).sort()).toEqual(['actions', 'mixins', 'name']);
+    const broker = newBroker();
+    broker.createService(schema);
+    await broker.start();
+    await expect(broker.call('sparse.ok')).resolves.toBe('ok');
+    await broker.stop();
+  });
+
   it('rejects a datasource that is not a constructor, naming it and the service', () => {
     const arrow = () => ({});
     expect(() => defineService({ name: 'bad', datasources: { user: arrow as never } })).toThrow(ConfigError);
