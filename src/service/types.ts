@@ -93,11 +93,8 @@ type ChannelOptions<T> = T & {
   [option: string]: unknown;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any[] is the only parameter list every method is assignable to
-type AnyFunction = (...args: any[]) => unknown;
-
-/** `methods` as written: plain functions. */
-export type MethodsConfig = Record<string, AnyFunction>;
+/** `methods` as written: plain functions (any parameter list is assignable to `never[]`). */
+export type MethodsConfig = Record<string, (...args: never[]) => unknown>;
 
 /** Declarative memoize per method name: `memoize: { findUser: { ttl: 30 } }`. */
 export type MemoizeMethodsConfig<TMethods> = {
