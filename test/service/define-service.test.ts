@@ -1,5 +1,5 @@
 /** defineService on an in-memory broker: schema shape, datasources in every handler kind, lifecycle, errors. */
-import { ServiceBroker, type Middleware, type ServiceSchema } from 'moleculer';
+import { ServiceBroker, type Middleware, type Service, type ServiceSchema } from 'moleculer';
 import { Middleware as ChannelsMiddleware } from '@moleculer/channels';
 import {
   ConfigError, Datasource, DatasourceError, ForbiddenError, defineService, type DatasourceHost,
@@ -317,6 +317,45 @@ describe('defineService: handlers', () => {
     } finally {
       await broker.stop();
     }
+  });
+
+  it('connects datasources before a plain mixin\'s started hook runs, and disconnects after its stopped', async () => {
+    const order: string[] = [];
+    class Db { connected = false; connect() { this.connected = true; order.push('connect'); } disconnect() { this.connected = false; order.push('disconnect'); } }
+    const broker = newBroker();
+    broker.createService(defineService({
+      name: 'ordered',
+      datasources: { db: Db },
+      mixins: [{
+        started(this: Service) { order.push(`mixin started, connected=${(this.datasources as { db: Db }).db.connected}`); },
+        stopped(this: Service) { order.push(`mixin stopped, connected=${(this.datasources as { db: Db }).db.connected}`); },
+      }],
+    }));
+    await broker.start();
+    await broker.stop();
+    expect(order).toEqual(['connect', 'mixin started, connected=true', 'mixin stopped, connected=true', 'disconnect']);
+  });
+
+  it('composes: a defineService schema used as a mixin of another keeps both registries', async () => {
+    class A { name = 'a'; } class B { name = 'b'; }
+    const base = defineService({ name: 'base', datasources: { a: A }, methods: { one(): number { return 1; } }, memoize: { one: { ttl: 5 } } });
+    const broker = newBroker();
+    broker.createService(defineService({
+      name: 'composed',
+      datasources: { b: B },
+      mixins: [base],
+      actions: { names(ctx) { return [(ctx.datasources as unknown as Record<string, { name: string }>).a.name, ctx.datasources.b.name]; } },
+    }));
+    await broker.start();
+    try {
+      await expect(broker.call('composed.names')).resolves.toEqual(['a', 'b']);
+    } finally {
+      await broker.stop();
+    }
+    const clash = newBroker();
+    expect(() => clash.createService(defineService({ name: 'clash', datasources: { a: B }, mixins: [base] }))).toThrow(
+      "Service 'clash': datasource 'a' is registered twice (by two mixins).",
+    );
   });
 
   it('works with plain mixins: their handlers get the SDK context too', async () => {
