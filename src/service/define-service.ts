@@ -30,7 +30,7 @@ function sdkMixin(registry: DatasourceRegistry, methodMemoize: Record<string, Me
     methods: memo.methods,
     created: datasources.created,
     started: datasources.started,
-    // Moleculer runs `stopped` hooks in reverse order; this one is merged last, so it runs after the user's.
+    // Being the last mixin puts this hook first in the merged list; Moleculer runs `stopped` in reverse, so it runs last.
     async stopped(this: Service) {
       await (datasources.stopped as (this: Service) => Promise<void>).call(this);
       await (memo.stopped as (this: Service) => Promise<void>).call(this);
