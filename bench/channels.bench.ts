@@ -4,7 +4,7 @@
  * (sequential and 64 concurrent) and consumer throughput at maxInFlight 1/10/100, prints a table
  * with the ratio, and writes it to BENCHMARKS.md under `## Channels`.
  *
- *   npm run bench:channels             # BENCH_SCALE=0.5 for a quicker run; BENCH_NO_WRITE=1 to skip the file
+ *   npm run bench:channels   # BENCH_SCALE=0.5 quicker, BENCH_ROUNDS=5 steadier, BENCH_ONLY=publish one scenario, BENCH_NO_WRITE=1 no file
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -115,6 +115,8 @@ async function main(): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const rows: Row[] = [];
   const measure = async (name: string, fn: (k: Kind) => Promise<number>) => {
+    if (process.env.BENCH_ONLY && !name.includes(process.env.BENCH_ONLY)) return;
+    for (const k of KINDS) await fn(k); // warm-up run each (JIT, connections), not counted
     const runs: Record<Kind, number[]> = { switchboard: [], stock: [] };
     // alternate the order round by round, report each adapter's median, to even out warm-up and noise
     for (let round = 0; round < ROUNDS; round++) {
@@ -151,7 +153,7 @@ function writeSection(table: string): void {
     '',
     `\`npm run bench:channels\` — machine: ${cpus().length} cores, Node ${process.versions.node.split('.')[0]}; nats-server on loopback, file storage; date 2026-11-22.`,
     'Publish = `broker.sendToChannel` resolved after the JetStream PubAck (msg id set). Consume = a fresh group reading a pre-filled',
-    `stream with a no-op handler; "maxInFlight" as in the channel definition. Median of ${ROUNDS} alternating runs each;`,
+    `stream with a no-op handler; "maxInFlight" as in the channel definition. Median of ${ROUNDS} alternating runs each after one warm-up run;`,
     `load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (other work on the machine skews single runs).`,
     '',
     table,
