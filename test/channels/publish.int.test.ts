@@ -73,3 +73,21 @@ describe.each(KINDS)('publish (%s adapter)', (kind) => {
     await stopping;
   }, 15_000);
 });
+
+describe('injected connection (switchboard adapter)', () => {
+  it('uses an open NatsConnection given in nats.connection and leaves it open on stop', async () => {
+    const { ServiceBroker } = await import('moleculer');
+    const { createChannelsMiddleware } = await import('../../src/channels');
+    const { nc } = await manager(nats.url);
+    try {
+      const ns = freshNamespace('inj');
+      const broker = new ServiceBroker({ logger: false, middlewares: [createChannelsMiddleware({ namespace: ns, nats: { connection: nc } }) as never] });
+      await broker.start();
+      await expect(broker.sendToChannel(channelNames(ns).MESSAGE_SENT, { ok: true })).resolves.toMatchObject({ seq: 1 });
+      await broker.stop();
+      expect(nc.isClosed()).toBe(false);
+    } finally {
+      await nc.close();
+    }
+  }, 15_000);
+});
