@@ -3,9 +3,9 @@
  * PublishError when nothing was stored, reports a msg-id duplicate, and rejects while stopping.
  * Each test also runs on the stock @moleculer/channels NATS adapter, where it is expected to fail.
  */
-import type { ServiceBroker } from 'moleculer';
+import { ServiceBroker } from 'moleculer';
 import { startNats, type ServerProcess } from '../harness/servers';
-import { channelNames } from '../../src/channels';
+import { channelNames, createChannelsMiddleware } from '../../src/channels';
 import { PublishError } from '../../src/errors';
 import { freshNamespace, headersOf, itFor, KINDS, makeBroker, manager, stockChannelNats, waitFor } from './helpers';
 
@@ -76,8 +76,6 @@ describe.each(KINDS)('publish (%s adapter)', (kind) => {
 
 describe('injected connection (switchboard adapter)', () => {
   it('uses an open NatsConnection given in nats.connection and leaves it open on stop', async () => {
-    const { ServiceBroker } = await import('moleculer');
-    const { createChannelsMiddleware } = await import('../../src/channels');
     const { nc } = await manager(nats.url);
     try {
       const ns = freshNamespace('inj');
