@@ -188,10 +188,21 @@ export class JetStreamAdapter extends BaseAdapter {
       });
       this.ownsConnection = true;
     }
-    this.watchStatus(this.nc);
-    this.jsm = await this.nc.jetstreamManager();
-    this.js = this.nc.jetstream({ timeout: this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS });
-    await this.provision();
+    const nc = this.nc;
+    try {
+      this.watchStatus(nc);
+      this.jsm = await nc.jetstreamManager();
+      this.js = nc.jetstream({ timeout: this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS });
+      await this.provision();
+    } catch (err) {
+      // e.g. a conflicting stream: fail the start, and do not leave a connection behind
+      this.nc = null;
+      this.js = null;
+      this.jsm = null;
+      this.ensured.clear();
+      if (this.ownsConnection) await nc.close().catch(() => undefined);
+      throw err;
+    }
     this.connected = true;
     this.markReady();
   }
