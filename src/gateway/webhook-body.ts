@@ -1,6 +1,6 @@
 /** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps. */
 import type { IncomingMessage } from 'node:http';
-import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 
 /** True when `header` names one of `accepted` media types (parameters ignored); `application/*+json` counts as `application/json`. */
 export function contentTypeAccepted(header: string | undefined, accepted: readonly string[]): boolean {
@@ -39,9 +39,11 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
         reject(tooLarge(limit));
       } else chunks.push(chunk);
     };
+    let ended = false;
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('end', () => { ended = true; resolve(Buffer.concat(chunks, size)); });
     req.once('error', reject);
+    req.once('close', () => { if (!ended) reject(new BadRequestError('the request was aborted before its body was complete')); });
   });
 }
 

@@ -8,7 +8,7 @@ import type { IntegrationConfig } from '../types';
 import { inboundActions } from './inbound/actions';
 import { createOutboundActions, outboundMixin } from './outbound/actions';
 import { resolveInboundOptions } from './options';
-import { createInboundRuntime, disposeInboundRuntime, inboundRuntimeOf } from './runtime';
+import { assertCanPublish, createInboundRuntime, disposeInboundRuntime, inboundRuntimeOf } from './runtime';
 import type { IntegrationServiceConfig, IntegrationServiceSchema } from './types';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -52,7 +52,7 @@ export function defineIntegration<TPayload = Record<string, unknown>, TChannel e
     name, settings, metadata, dependencies, methods, events, hooks, channels, datasources, memoize,
     mixins: [outboundMixin(config), ...(mixins ?? [])],
     created,
-    started: asList(config.started),
+    started: [function (this: Service) { assertCanPublish(this); }, ...asList(config.started)],
     stopped: [...asList(config.stopped), function (this: Service) { return disposeInboundRuntime(this); }],
     actions: {
       ...config.actions,

@@ -45,6 +45,13 @@ export function brokerPublisher(broker: ServiceBroker): Publisher {
   };
 }
 
+/** Fails the service start (not each webhook) when the broker cannot publish to channels. */
+export function assertCanPublish(service: Service): void {
+  if (typeof (service.broker as Partial<Pick<ServiceBroker, 'sendToChannel'>>).sendToChannel !== 'function') {
+    throw new ConfigError(`service ${service.name}: broker.sendToChannel is missing — add createChannelsMiddleware() to the broker's middlewares (createBrokerConfig does)`);
+  }
+}
+
 /** Builds and attaches the runtime (call from `created`). `defaultLookup` serves services without `getChannelConfig`. */
 export function createInboundRuntime<TPayload, TChannel extends IntegrationConfig>(
   service: Service,

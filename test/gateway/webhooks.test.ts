@@ -64,3 +64,14 @@ describe('webhookRoutes', () => {
     expect(Object.keys(route.aliases)).toEqual(['POST /:integration/:channelId', 'GET /:integration/:channelId']);
   });
 });
+
+describe('readRawBody on an aborted request', () => {
+  it('rejects with 400 when the stream closes before its end', async () => {
+    const s = new PassThrough();
+    Object.assign(s, { headers: {} });
+    const read = readRawBody(s as unknown as IncomingMessage, 100);
+    s.write(Buffer.from('{"a":'));
+    s.destroy();
+    await expect(read).rejects.toMatchObject({ code: 400 });
+  });
+});

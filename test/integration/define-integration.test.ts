@@ -28,3 +28,13 @@ describe('defineIntegration', () => {
     expect(() => defineIntegration({ ...base, ...over } as IntegrationServiceConfig)).toThrow(message);
   });
 });
+
+describe('defineIntegration on a broker without the channels middleware', () => {
+  it('fails the start with a ConfigError that says what to add', async () => {
+    const { ServiceBroker } = await import('moleculer');
+    const broker = new ServiceBroker({ logger: false });
+    broker.createService(defineIntegration({ ...base, getChannelConfig: () => null }));
+    await expect(broker.start()).rejects.toThrow(/createChannelsMiddleware/);
+    await broker.stop().catch(() => undefined);
+  });
+});
