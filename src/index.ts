@@ -100,10 +100,11 @@ export {
   createOutboundActions, outboundMixin, DEFAULT_RATE_LIMITS, DEFAULT_RATE_LIMIT, DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_IDEMPOTENCY_CLAIM_TTL_MS, DEFAULT_IDEMPOTENCY_WAIT_MS, DEFAULT_MAX_RATE_LIMIT_WAIT_MS, DEFAULT_CHECK_TIMEOUT_MS,
   DEFAULT_EVENT_PUBLISH_ATTEMPTS, DEFAULT_EVENT_RETRY_INTERVAL_MS, DEFAULT_QUEUE_MAX_IN_FLIGHT, DEFAULT_QUEUE_MAX_RETRIES,
+  redriveDeadLetters,
 } from './integration/outbound';
 export type {
   SendAttempt, SendOutcome, SendMessageParams, ValidateCredentialsParams, OutboundOptions, OutboundQueueOptions, RateLimit,
-  OutboundCounters,
+  OutboundCounters, RedriveOptions, RedriveResult,
 } from './integration/outbound';
 // channel registry (default getChannelConfig, operator API CRUD)
 export {

@@ -5,6 +5,7 @@
  */
 import type { ServiceBroker } from 'moleculer';
 import { channelNames } from '../../src/channels';
+import { redriveDeadLetters } from '../../src/integration/outbound';
 import { channelRegistry } from '../../src/registry';
 import { startNats, startRedis, type ServerProcess } from '../harness/servers';
 import { startFakeTelegram, type FakeTelegram } from './outbound-platform';
@@ -99,10 +100,14 @@ it('a queued send that keeps failing lands in the dead-letter stream with its er
   expect(failed).toHaveLength(1);
   expect(failed[0]!.data).toMatchObject({ retryCount: 2, error: { type: 'RETRY_EXHAUSTED' } });
 
-  // Re-drive: the platform is healthy again; publish the dead letter's payload back to the queue.
-  await brokers[0]!.sendToChannel(letter.headers['x-original-channel']!, letter.data);
+  // Re-drive: the platform is healthy again; the dead letter goes back to the queue and is sent.
+  const redriven = await redriveDeadLetters({ nats: nats.url, namespace: ns, filter: (p, error) => p.channelId === ch.id && error.type === 'RETRY_EXHAUSTED' });
+  expect(redriven.redriven).toBe(1);
+  expect((await deadLetters(nats.url, ns)).filter((m) => m.data.channelId === ch.id)).toHaveLength(0);
   await waitFor(() => sentEvents(nats.url, ns), (events) => events.some((e) => e.data.channelId === ch.id));
   expect(ch.requests()).toHaveLength(4);
+  // a second run finds nothing more for this channel
+  expect((await redriveDeadLetters({ nats: nats.url, namespace: ns, filter: (p) => p.channelId === ch.id })).redriven).toBe(0);
 });
 
 it('queued sends for another integration are left alone', async () => {

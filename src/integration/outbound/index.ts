@@ -18,3 +18,5 @@ export type { EventPublisher } from './events';
 export { scrubSecrets } from './scrub';
 export { queueConsumer } from './queue';
 export type { OutboundCounters } from './counters';
+export { redriveDeadLetters } from './redrive';
+export type { RedriveOptions, RedriveResult } from './redrive';
