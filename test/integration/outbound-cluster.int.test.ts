@@ -68,9 +68,9 @@ it('the per-channel rate limit holds across two brokers sharing Redis', async ()
   expect(new Set(requests.map((r) => r.headers['x-node'])).size).toBe(2);
   // 22 sends through one bucket of 2 + 10/s take ≥ 2 s; each node alone would have taken ~0.9 s
   expect(elapsed).toBeGreaterThanOrEqual(1_800);
-  // no 500 ms window holds more than burst + refill (2 + 5), with one of slack for timer edges
+  // no 500 ms window holds more than burst + refill (2 + 5), with slack for timer edges and pauses (each node alone would allow ~14)
   const times = requests.map((r) => r.at).sort((x, y) => x - y);
-  for (const t of times) expect(times.filter((u) => u >= t && u < t + 500).length).toBeLessThanOrEqual(8);
+  for (const t of times) expect(times.filter((u) => u >= t && u < t + 500).length).toBeLessThanOrEqual(10);
 });
 
 it('a queued send is sent once by one of the nodes, and message.sent is stored', async () => {

@@ -7,9 +7,9 @@ import { ensureOk, telegramRetryAfter } from '../../src/retry';
 import { telegramSecretToken } from '../../src/security';
 import type { IntegrationConfig, OutboundMessage } from '../../src/types';
 
-/** Fast retries for tests: 3 attempts from 50 ms, 500 ms per attempt. */
+/** Fast retries for tests: 3 attempts from 50 ms, 1.5 s per attempt (slack for a loaded CI machine). */
 export const FAST_OUTBOUND: OutboundOptions = {
-  retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200, attemptTimeoutMs: 500, retryAfter: telegramRetryAfter },
+  retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200, attemptTimeoutMs: 1500, retryAfter: telegramRetryAfter },
   maxRateLimitWaitMs: 10_000,
   idempotencyWaitMs: 10_000,
   eventPublishAttempts: 2,

@@ -114,14 +114,14 @@ describe('i_sendMessage', () => {
 
   it('a timeout is ambiguous: not resent unless the integration is idempotent', async () => {
     const ch = await newChannel();
-    platform.script(ch.token, { delayMs: 1500 });
+    platform.script(ch.token, { delayMs: 2500 });
     const err = await failure(send('tg', ch.id));
     expect(err).toMatchObject({ type: 'SEND_AMBIGUOUS', data: { attempts: 1 } });
     await new Promise((r) => setTimeout(r, 100));
     expect(ch.requests()).toHaveLength(1);
 
     const idem = await newChannel();
-    platform.script(idem.token, { delayMs: 1500 });
+    platform.script(idem.token, { delayMs: 2500 });
     const result = await send('tgidem', idem.id);
     expect(result).toMatchObject({ attempts: 2 });
     expect(idem.requests()).toHaveLength(2);
@@ -129,7 +129,7 @@ describe('i_sendMessage', () => {
 
   it('an ambiguous outcome is remembered under its idempotency key: a retry with the key does not resend', async () => {
     const ch = await newChannel();
-    platform.script(ch.token, { delayMs: 1500 });
+    platform.script(ch.token, { delayMs: 2500 });
     const key = `amb-${uid()}`;
     await expect(send('tg', ch.id, { idempotencyKey: key })).rejects.toMatchObject({ type: 'SEND_AMBIGUOUS' });
     await expect(send('tg', ch.id, { idempotencyKey: key })).rejects.toMatchObject({ type: 'SEND_AMBIGUOUS', data: { replayed: true } });
