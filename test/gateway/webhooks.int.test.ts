@@ -261,6 +261,12 @@ describe('routing', () => {
       expect([path, res.status]).toEqual([path, 404]);
     }
   });
+  it('a malformed percent-encoding in the path → a JSON 4xx, never a 500', async () => {
+    const res = await post(`${base}/webhooks/acme/%E0%A4%A`, '{}', {});
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body).toMatchObject({ code: res.status });
+  });
   it('PUT and DELETE → 404', async () => {
     for (const method of ['PUT', 'DELETE']) expect((await fetch(`${base}/webhooks/acme/c1`, { method })).status).toBe(404);
   });

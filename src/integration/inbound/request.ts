@@ -36,7 +36,10 @@ export function stringMap(input: unknown, lowerCaseKeys = false): Record<string,
 
 /** Decodes and checks the params: base64 body within `maxBodyBytes` (413 above it), headers and query as string maps. */
 export function decodeRequest(params: ReceiveWebhookParams, maxBodyBytes: number, now: number = Date.now()): InboundRequest {
-  const body = params?.body;
+  if (typeof params?.channelId !== 'string' || params.channelId.length === 0 || params.channelId.length > 200) {
+    throw new BadRequestError('channelId must be a string of 1-200 characters', { field: 'channelId' });
+  }
+  const body = params.body;
   if (typeof body !== 'string' || body.length % 4 !== 0 || !BASE64.test(body)) {
     throw new BadRequestError('body must be the raw request body, base64-encoded', { field: 'body' });
   }
