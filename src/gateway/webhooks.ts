@@ -106,9 +106,11 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       bodyParsers: false,
       mergeParams: false,
       logging: false,
+      // Plain (non-async) functions: lodash's isFunction, run by moleculer-web on every request, is slow on an
+      // AsyncFunction (it rewrites its Symbol.toStringTag each time).
       aliases: {
-        'POST /:integration/:channelId': receive,
-        'GET /:integration/:channelId': verify,
+        'POST /:integration/:channelId': (req: WebRequest, res: ServerResponse) => { void receive(req, res); },
+        'GET /:integration/:channelId': (req: WebRequest, res: ServerResponse) => { void verify(req, res); },
       },
       onError(req: IncomingMessage, res: ServerResponse, err: unknown) {
         sendJsonError(res, err);
