@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'moleculer';
 import { NotFoundError } from '../errors';
 import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
-import { sendJsonError } from './error-response';
+import { errorBody, writeErrorBody } from './error-response';
 import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
@@ -31,6 +31,15 @@ export interface WebhookRoutesOptions {
 }
 
 type WebRequest = IncomingMessage & { $ctx: Context; $params?: { params?: Record<string, string> } };
+/** `this` in a moleculer-web alias function: the gateway service. */
+type Gateway = { logger?: { error(...args: unknown[]): void } };
+
+/** Answers the error as JSON; a 5xx is logged with its cause (the answer says only what failed). */
+function fail(gateway: Gateway | undefined, req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const body = errorBody(err);
+  if (body.code >= 500) gateway?.logger?.error(`webhook ${req.method} ${req.url} → ${body.code}`, err);
+  writeErrorBody(res, body);
+}
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
 const CHANNEL_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
@@ -72,7 +81,7 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
   const contentTypes = options.contentTypes ?? DEFAULT_WEBHOOK_CONTENT_TYPES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
 
-  async function receive(req: WebRequest, res: ServerResponse): Promise<void> {
+  async function receive(this: Gateway | undefined, req: WebRequest, res: ServerResponse): Promise<void> {
     try {
       const { integration, channelId } = target(req);
       checkContentType(req, contentTypes);
@@ -80,17 +89,17 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       const params = { channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now() };
       writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs));
     } catch (err) {
-      sendJsonError(res, err);
+      fail(this, req, res, err);
     }
   }
 
-  async function verify(req: WebRequest, res: ServerResponse): Promise<void> {
+  async function verify(this: Gateway | undefined, req: WebRequest, res: ServerResponse): Promise<void> {
     try {
       const { integration, channelId } = target(req);
       const params = { channelId, query: queryOf(req.url), headers: forwardedHeaders(req) };
       writeResult(res, await callIntegration(req, `${integration}.i_verifyWebhook`, params, timeoutMs));
     } catch (err) {
-      sendJsonError(res, err);
+      fail(this, req, res, err);
     }
   }
 
@@ -109,11 +118,11 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       // Plain (non-async) functions: lodash's isFunction, run by moleculer-web on every request, is slow on an
       // AsyncFunction (it rewrites its Symbol.toStringTag each time).
       aliases: {
-        'POST /:integration/:channelId': (req: WebRequest, res: ServerResponse) => { void receive(req, res); },
-        'GET /:integration/:channelId': (req: WebRequest, res: ServerResponse) => { void verify(req, res); },
+        'POST /:integration/:channelId': function (this: Gateway, req: WebRequest, res: ServerResponse) { void receive.call(this, req, res); },
+        'GET /:integration/:channelId': function (this: Gateway, req: WebRequest, res: ServerResponse) { void verify.call(this, req, res); },
       },
-      onError(req: IncomingMessage, res: ServerResponse, err: unknown) {
-        sendJsonError(res, err);
+      onError(this: Gateway, req: IncomingMessage, res: ServerResponse, err: unknown) {
+        fail(this, req, res, err);
       },
     },
   ];
