@@ -65,9 +65,9 @@ export interface IntegrationServiceConfig<
    */
   validateSignature?(this: IntegrationThis, input: SignatureInput, channel: TChannel): CustomVerifyResult | Promise<CustomVerifyResult>;
   /**
-   * What a duplicate delivery shares (a string or number). Default: the scheme's delivery id
-   * (e.g. `webhook-id`), else the SHA-256 of the raw body. Anything but a non-empty string or a
-   * finite number → 400.
+   * What a duplicate delivery shares (a string or number). Default (also when this returns
+   * undefined or null): the scheme's delivery id (e.g. `webhook-id`), else the SHA-256 of the raw
+   * body. Anything else but a non-empty string or a finite number → 400.
    */
   eventId?(this: IntegrationThis, webhook: WebhookEvent<TPayload>): unknown;
   /**

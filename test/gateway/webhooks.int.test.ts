@@ -209,10 +209,10 @@ describe('bodies and headers', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it('10^5-element array inside 1 MiB → handled in bounded time (400: no event id)', async () => {
+  it('10^5-element array inside 1 MiB → handled in bounded time', async () => {
     const started = Date.now();
-    const res = await postAcme(base, 'c1', `{"list":[${'0,'.repeat(100_000)}0]}`);
-    expect(res.status).toBe(400);
+    const res = await postAcme(base, 'c1', `{"id":"big-${uid()}","list":[${'0,'.repeat(100_000)}0]}`);
+    expect(res).toMatchObject({ status: 200, body: { messages: 0 } });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -220,8 +220,16 @@ describe('bodies and headers', () => {
     expect((await postAcme(base, 'c1', acmeBody('reject-me', 'x'))).status).toBe(400);
   });
 
-  it('no event id in the body → 400', async () => {
-    expect((await postAcme(base, 'c1', { messages: [] })).status).toBe(400);
+  it('an unusable event id (an object, an empty string) → 400', async () => {
+    expect((await postAcme(base, 'c1', { id: {} as unknown as string, messages: [] })).status).toBe(400);
+    expect((await postAcme(base, 'c1', { id: '', messages: [] })).status).toBe(400);
+  });
+
+  it('no event id in the body → the hash of the bytes identifies it: the same bytes again are a duplicate', async () => {
+    const raw = JSON.stringify({ messages: [{ id: `h-${uid()}`, chat: 'c', from: 'u', text: 'x' }] });
+    const first = await postAcme(base, 'c1', raw);
+    expect(first).toMatchObject({ status: 200, body: { messages: 1, eventId: expect.stringMatching(/^sha256:/) } });
+    expect((await postAcme(base, 'c1', raw)).body).toMatchObject({ duplicate: true });
   });
 
   it('__proto__ and constructor.prototype keys never touch a prototype', async () => {

@@ -10,9 +10,11 @@ describe('resolveEventId', () => {
     expect(await resolveEventId((w) => (w.payload as { id: number }).id, webhook({ id: 7 }), { valid: true, eventId: 'x' })).toBe('7');
     expect(await resolveEventId(undefined, webhook({}), { valid: true, eventId: 'msg_1' })).toBe('msg_1');
     expect(await resolveEventId(undefined, webhook({}), { valid: true })).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await resolveEventId(() => undefined, webhook({}), { valid: true, eventId: 'msg_2' })).toBe('msg_2');
+    expect(await resolveEventId(() => null, webhook({}), { valid: true })).toMatch(/^sha256:/);
   });
   it('unusable ids or a throwing hook → 400', async () => {
-    for (const v of [undefined, null, '', {}, NaN, 'x'.repeat(257)]) expect(await status(resolveEventId(() => v, webhook({}), { valid: true }))).toBe(400);
+    for (const v of ['', {}, NaN, true, 'x'.repeat(257)]) expect(await status(resolveEventId(() => v, webhook({}), { valid: true }))).toBe(400);
     expect(await status(resolveEventId(() => { throw new TypeError('no id'); }, webhook({}), { valid: true }))).toBe(400);
   });
 });
