@@ -1,7 +1,7 @@
 /** executeWithRetry: runs an operation with a per-attempt timeout, retrying only failures that can succeed. */
 import { AmbiguousSendError, RetryExhaustedError, TimeoutError } from '../errors';
 import { backoffDelay } from './backoff';
-import { classifyFailure, type FailureKind } from './classify';
+import { classifyFailure, networkCodeOf, type FailureKind } from './classify';
 import { resolveRetryOptions, type AttemptContext, type ResolvedRetryOptions, type RetryOptions } from './options';
 import { retryAfterFromError } from './retry-after';
 
@@ -9,9 +9,11 @@ import { retryAfterFromError } from './retry-after';
 export function describeError(error: unknown): { name: string; message: string; code?: number | string; type?: string; status?: number } {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const e = error as Error & { code?: unknown; type?: unknown; data?: { status?: unknown } };
+  // `fetch failed` says nothing; the system code on its cause does (ECONNREFUSED, UND_ERR_SOCKET...).
+  const network = networkCodeOf(error);
   return {
     name: e.name,
-    message: e.message,
+    message: network && !e.message.includes(network) ? `${e.message} (${network})` : e.message,
     ...(typeof e.code === 'number' || typeof e.code === 'string' ? { code: e.code } : {}),
     ...(typeof e.type === 'string' ? { type: e.type } : {}),
     ...(typeof e.data?.status === 'number' ? { status: e.data.status } : {}),

@@ -68,10 +68,12 @@ describe('executeWithRetry', () => {
     expect(t.waits).toEqual([3000]);
   });
 
-  it('retries network errors from before the request was sent', async () => {
+  it('retries network errors from before the request was sent, and names the system code when it gives up', async () => {
     const t = fakeTime();
     let calls = 0;
     await expect(executeWithRetry(async () => { if (calls++ < 2) throw netError('ECONNREFUSED'); return 'ok'; }, t.options)).resolves.toBe('ok');
+    await expect(executeWithRetry(async () => { throw netError('ECONNREFUSED'); }, { ...t.options, maxAttempts: 2 }))
+      .rejects.toMatchObject({ type: 'RETRY_EXHAUSTED', message: 'gave up after 2 attempts: fetch failed (ECONNREFUSED)' });
   });
 
   it('does not resend after a timeout unless idempotent', async () => {
