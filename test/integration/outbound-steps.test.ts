@@ -1,5 +1,7 @@
 /** The outbound steps alone, in memory: idempotency, rate limit, event outbox, options, scrubbing, and the composed pipeline. */
 import { PlatformError } from '../../src/errors';
+import { defineIntegration } from '../../src/integration';
+import { telegramSecretToken } from '../../src/security';
 import { newCounters } from '../../src/integration/outbound/counters';
 import { EventOutbox, publishEvent } from '../../src/integration/outbound/events';
 import { withIdempotency } from '../../src/integration/outbound/idempotency';
@@ -98,6 +100,13 @@ describe('resolveOutboundOptions', () => {
     expect(() => resolveOutboundOptions('t', { retry: { initialDelayMs: 10, maxDelayMs: 1 } })).toThrow(/outbound\.retry.*initialDelayMs.*maxDelayMs/);
     expect(() => resolveOutboundOptions('t', { idempotencyTtlMs: 1000, idempotencyClaimTtlMs: 5000 })).toThrow(/idempotencyTtlMs.*idempotencyClaimTtlMs/);
     expect(resolveOutboundOptions('t').queue).toEqual({ enabled: true, maxInFlight: 10, maxRetries: 0 });
+  });
+
+  it('defineIntegration rejects a bad outbound option at definition time', () => {
+    expect(() => defineIntegration({
+      name: 'bad', spec: { id: 'bad', name: 'Bad', platform: 'bad', version: '1', status: 'ACTIVE', capabilities: [] },
+      webhookSignature: telegramSecretToken(), normalize: () => [], outbound: { checkTimeoutMs: 0 },
+    })).toThrow(/defineIntegration\("bad"\): option `outbound.checkTimeoutMs`/);
   });
 });
 

@@ -3,6 +3,7 @@ import { Errors, type Context, type Service, type ServiceActionsSchema, type Ser
 import type { AppContext, AppMeta, IntegrationConfig, OutboundMessage } from '../../types';
 import type { IntegrationServiceConfig } from '../types';
 import { runCredentialsCheck, runHealthCheck } from './checks';
+import { resolveOutboundOptions } from './options';
 import { queueConsumer } from './queue';
 import { resolveOwnedChannel } from './resolve-channel';
 import { createOutboundRuntime, disposeOutboundRuntime, outboundRuntimeOf } from './runtime';
@@ -42,6 +43,8 @@ const tenantOf = (ctx: Context<unknown, Meta>) => (typeof ctx.meta?.tenantId ===
  * `ctx.meta.tenantId` (when set) against the channel's tenant, and never answers with a secret.
  */
 export function createOutboundActions<TPayload, TChannel extends IntegrationConfig>(config: IntegrationServiceConfig<TPayload, TChannel>): ServiceActionsSchema {
+  // Fail at definition time, naming the option, rather than when a broker creates the service.
+  resolveOutboundOptions(`defineIntegration(${JSON.stringify(config.name)})`, config.outbound);
   const lookupFor = (service: Service, ctx: Context) => (channelId: string) => outboundRuntimeOf(service, config).lookup(ctx, channelId);
   return {
     i_sendMessage: {
