@@ -150,6 +150,19 @@ describe('sendMessage pipeline', () => {
     await expect(sendMessage(p, { channelId: 'zz', message: { conversationId: 'x', content: { type: 'text', text: 'hi' } } })).rejects.toMatchObject({ code: 404 });
   });
 
+  it('calls waiting on an idempotency key spend no rate-limit token: 20 duplicates on a bucket of 1 still send once, at once', async () => {
+    let sends = 0;
+    const p = pipeline({
+      options: resolveOutboundOptions('t', { rateLimit: { capacity: 1, refillPerSecond: 0.001 }, maxRateLimitWaitMs: 0 }),
+      send: async () => { sends++; await new Promise((r) => setTimeout(r, 20)); return { messageId: 'one' }; },
+    });
+    const message = { conversationId: 'x', content: { type: 'text' as const, text: 'hi' } };
+    const results = await Promise.all(Array.from({ length: 20 }, () => sendMessage(p, { channelId: 'c1', idempotencyKey: 'dup', message })));
+    expect(sends).toBe(1);
+    expect(results.every((r) => r.messageId === 'one')).toBe(true);
+    expect(p.counters.rateLimited).toBe(0);
+  });
+
   it('a store outage fails closed with 503 before anything is sent', async () => {
     const store = new MemoryStore();
     store.setIfAbsent = async () => { throw new Error('ECONNREFUSED'); };

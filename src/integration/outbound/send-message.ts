@@ -107,7 +107,7 @@ interface Delivered {
 }
 
 /**
- * Rate limit (`token`, already requested), transform, send with retries, then start the
+ * Rate limit (`token`, the pending take), transform, send with retries, then start the
  * `message.sent` publish; failures publish `message.failed` (awaited) and rethrow.
  */
 async function deliver(p: SendPipeline, channel: IntegrationConfig, request: SendRequest, sendKey: string, token: Promise<void>): Promise<Delivered> {
@@ -150,9 +150,8 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
 }
 
 /**
- * Sends one message through the pipeline; see `SendOutcome`. Independent store and stream round
- * trips overlap: the idempotency claim with the rate-limit token, and the idempotency commit with
- * the `message.sent` publish. The answer still waits for both (the event's PubAck included).
+ * Sends one message through the pipeline; see `SendOutcome`. The idempotency commit and the
+ * `message.sent` publish run side by side; the answer waits for both (the event's PubAck included).
  */
 export async function sendMessage(p: SendPipeline, request: SendRequest): Promise<SendOutcome> {
   const channel = await resolveOwnedChannel((id) => p.lookupChannel(id), request.channelId, p.platform, request.tenantId);
@@ -163,14 +162,12 @@ export async function sendMessage(p: SendPipeline, request: SendRequest): Promis
     return { ...common, ...result, duplicate: false };
   }
   const key = request.idempotencyKey;
-  // Requested alongside the claim; a duplicate call (answered from the key) spends a token it did not need.
-  const token = rateLimit(p, channel);
-  token.catch(() => undefined);
   let sendError: unknown;
   let event: Promise<void> | undefined;
   const run = async () => {
     try {
-      const delivered = await deliver(p, channel, request, key, token);
+      // The token is taken only once the key is ours: duplicates waiting on the key never spend one.
+      const delivered = await deliver(p, channel, request, key, rateLimit(p, channel));
       event = delivered.event;
       return delivered.result;
     } catch (err) {
