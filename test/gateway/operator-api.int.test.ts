@@ -97,6 +97,15 @@ describe('authentication on every /api route', () => {
     expect((await channelRegistry(broker).get(ch.id))?.secrets).toEqual([ch.secret]);
   });
 
+  it('nothing but the listed routes exists under /api: action paths are not mapped, with or without a key', async () => {
+    for (const path of ['/registry/list', '/registry.list', '/tg/i_sendMessage', '/tg.i_status', '/$node/list', '/', '/channels/x/y/z']) {
+      for (const key of [undefined, KEY_A]) {
+        const res = await api('GET', path, key);
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      }
+    }
+  });
+
   it('a malformed body from an unauthenticated caller is still 401 (the key is checked first)', async () => {
     const res = await fetch(`${base}/api/channels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
     expect(res.status).toBe(401);
