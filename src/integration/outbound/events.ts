@@ -80,8 +80,19 @@ export async function publishEvent(
   channel: string, payload: unknown, msgID: string, attempts: number,
 ): Promise<boolean> {
   try {
+    // The common case, without the retry machinery's timer and AbortController.
+    await publish(channel, payload, { msgID });
+    return true;
+  } catch (first) {
+    if (attempts <= 1) {
+      logger.warn(`outbound: event ${msgID} not stored on ${channel} (${(first as Error).message}); kept in the outbox and retried`);
+      outbox.add(channel, payload, msgID);
+      return false;
+    }
+  }
+  try {
     await executeWithRetry(() => publish(channel, payload, { msgID }), {
-      maxAttempts: attempts, initialDelayMs: 100, maxDelayMs: 2_000, idempotent: true,
+      maxAttempts: attempts - 1, initialDelayMs: 100, maxDelayMs: 2_000, idempotent: true,
       classify: () => 'retryable',
     });
     return true;
