@@ -120,6 +120,9 @@ describe('tenant isolation', () => {
       const res = await api(route.method, route.path, KEY_A, route.body);
       expect({ route: `${route.method} ${route.path}`, status: res.status }).toEqual({ route: `${route.method} ${route.path}`, status: 403 });
     }
+    const queued = await api('POST', `/integrations/tg/channels/${theirs.id}/messages?mode=queued`, KEY_A, { message: { conversationId: 'c', content: { type: 'text', text: 'x' } } });
+    expect(queued.status).toBe(403);
+    await new Promise((r) => setTimeout(r, 300));
     expect(platform.requests.filter((r) => r.token === theirs.token)).toHaveLength(0);
     const after = await channelRegistry(broker).get(theirs.id);
     expect(after).toMatchObject({ status: 'active', secrets: [theirs.secret] });
