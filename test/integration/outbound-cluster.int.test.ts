@@ -110,6 +110,14 @@ it('a queued send that keeps failing lands in the dead-letter stream with its er
   expect((await redriveDeadLetters({ nats: nats.url, namespace: ns, filter: (p) => p.channelId === ch.id })).redriven).toBe(0);
 });
 
+it("a queued send naming another tenant than the channel's is refused (403) and dead-lettered, never sent", async () => {
+  const ch = await newChannel();
+  await brokers[0]!.sendToChannel(channelNames(ns).OUTBOUND_SEND, { integration: 'tg', channelId: ch.id, tenantId: 'intruder', message: text('c', 'x') });
+  const letters = await waitFor(() => deadLetters(nats.url, ns), (all) => all.some((m) => m.data.channelId === ch.id));
+  expect(letters.find((m) => m.data.channelId === ch.id)!.headers).toMatchObject({ 'x-error-type': 'FORBIDDEN', 'x-error-code': '403' });
+  expect(ch.requests()).toHaveLength(0);
+});
+
 it('queued sends for another integration are left alone', async () => {
   const ch = await newChannel();
   await brokers[0]!.sendToChannel(channelNames(ns).OUTBOUND_SEND, { integration: 'someone-else', channelId: ch.id, message: text('c', 'x') });
