@@ -231,10 +231,12 @@ export function operatorApiRoutes(options: OperatorApiOptions = {}) {
     }
   };
 
-  const aliases: Record<string, (req: WebRequest, res: ServerResponse) => Promise<void>> = {
-    'GET /openapi.json': handle({ run: async () => ({ body: openapi }) }),
+  // Plain (non-async) functions: lodash's isFunction, run by moleculer-web on every request, is slow on an AsyncFunction.
+  const plain = (fn: (req: WebRequest, res: ServerResponse) => Promise<void>) => (req: WebRequest, res: ServerResponse): void => { void fn(req, res); };
+  const aliases: Record<string, (req: WebRequest, res: ServerResponse) => void> = {
+    'GET /openapi.json': plain(handle({ run: async () => ({ body: openapi }) })),
   };
-  for (const spec of operatorRouteSpecs(registry)) aliases[`${spec.method} ${spec.path}`] = handle(spec);
+  for (const spec of operatorRouteSpecs(registry)) aliases[`${spec.method} ${spec.path}`] = plain(handle(spec));
 
   return [
     {
