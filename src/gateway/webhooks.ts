@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'moleculer';
-import { NotFoundError } from '../errors';
+import { NotFoundError, UnavailableError } from '../errors';
 import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
 import { errorBody, writeErrorBody } from './error-response';
 import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
@@ -13,8 +13,11 @@ import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webh
 export const DEFAULT_WEBHOOK_PATH = '/webhooks';
 /** Default accepted content types of webhook bodies (`application/*+json` included). */
 export const DEFAULT_WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/json'];
-/** Default timeout of the call to the integration: 30 s. */
-export const DEFAULT_WEBHOOK_TIMEOUT_MS = 30_000;
+/**
+ * Default timeout of the call to the integration: 10 s — above the SDK's publish (5 s) and Redis (2 s)
+ * timeouts, below the platforms' own delivery timeouts (Standard Webhooks 15–30 s).
+ */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** The only actions these routes call. */
 export const WEBHOOK_ACTIONS = /^[A-Za-z0-9_-]{1,64}\.i_(receive|verify)Webhook$/;
@@ -60,6 +63,9 @@ async function callIntegration(req: WebRequest, action: string, params: Record<s
   } catch (err) {
     const e = err as { type?: unknown; data?: { action?: unknown } };
     if ((e.type === 'SERVICE_NOT_FOUND' || e.type === 'SERVICE_NOT_AVAILABLE') && e.data?.action === action) {
+      // Cut off from the other nodes, "not found" may only mean "not reachable": never tell a platform 404 then.
+      const transit = (req.$ctx.broker as unknown as { transit?: { connected?: boolean } }).transit;
+      if (transit && !transit.connected) throw new UnavailableError('the integration is not reachable right now; retry later', undefined, err);
       throw new NotFoundError(`no integration "${action.split('.')[0]}"`);
     }
     throw err;

@@ -1,0 +1,52 @@
+/**
+ * The gateway and the integration on different nodes, nats-server stopped: the platform gets 503 (never 404
+ * or a hang past the gateway's timeout), and once NATS is back the same delivery is stored once.
+ */
+import type { ServiceBroker } from 'moleculer';
+import type { IntegrationConfig } from '../../src/types';
+import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { acmeBody, acmeIntegration, channel, freshNamespace, gatewayService, makeBroker, postAcme, storedReceived, uid } from '../integration/stack';
+
+let nats: ServerProcess;
+let redis: ServerProcess;
+let gw: ServiceBroker;
+let int: ServiceBroker;
+let base: string;
+let ns: string;
+
+beforeAll(async () => {
+  [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  ns = freshNamespace('outage');
+  const g = await gatewayService({ timeoutMs: 2_000 });
+  base = g.url;
+  gw = makeBroker({ nodeID: 'ogw', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [g.schema] });
+  int = makeBroker({ nodeID: 'oint', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [acmeIntegration(new Map<string, IntegrationConfig>([['c1', channel('c1')]]))] });
+  await Promise.all([gw.start(), int.start()]);
+  await gw.waitForServices(['acme']);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.allSettled([gw?.stop(), int?.stop()]);
+  await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
+});
+
+it('NATS down between the nodes → 503 within the gateway timeout; after restart the delivery is stored once', async () => {
+  const id = `out-${uid()}`;
+  await nats.stop();
+  try {
+    const started = Date.now();
+    const res = await postAcme(base, 'c1', acmeBody(id, 'x'));
+    expect(res).toMatchObject({ status: 503, body: { code: 503 } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  } finally {
+    await nats.start();
+  }
+  const deadline = Date.now() + 30_000;
+  let status = 0;
+  while (status !== 200 && Date.now() < deadline) {
+    status = (await postAcme(base, 'c1', acmeBody(id, 'x'))).status;
+    if (status !== 200) await new Promise((r) => setTimeout(r, 300));
+  }
+  expect(status).toBe(200);
+  expect((await storedReceived(nats.url, ns)).filter((m) => m.eventId === id)).toHaveLength(1);
+}, 60_000);
