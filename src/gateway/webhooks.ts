@@ -45,7 +45,8 @@ function fail(gateway: Gateway | undefined, req: IncomingMessage, res: ServerRes
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
-const CHANNEL_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
+/** Printable, and no `:` (it separates the parts of claim keys and JetStream msg ids). */
+const CHANNEL_ID = /^[^\u0000-\u001f\u007f:]{1,200}$/;
 
 /** The path parameters, checked: an integration name that is not a service name, or an odd channel id → 404. */
 function target(req: WebRequest): { integration: string; channelId: string } {

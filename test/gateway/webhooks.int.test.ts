@@ -264,7 +264,7 @@ describe('routing', () => {
     expect(res).toMatchObject({ status: 404, body: { error: 'NOT_FOUND', code: 404 } });
   });
   it('other actions are unreachable: /webhooks/api/health, $node, /api/... → 404', async () => {
-    for (const path of ['/webhooks/api/health', '/webhooks/$node/list', '/webhooks/acme', '/webhooks/acme/c1/extra', '/acme/i_receiveWebhook']) {
+    for (const path of ['/webhooks/api/health', '/webhooks/$node/list', '/webhooks/acme', '/webhooks/acme/c1/extra', '/acme/i_receiveWebhook', '/webhooks/acme/c1:x', '/webhooks/acme.v2/c1']) {
       const res = await post(`${base}${path}`, '{}', {});
       expect([path, res.status]).toEqual([path, 404]);
     }

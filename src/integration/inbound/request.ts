@@ -36,8 +36,9 @@ export function stringMap(input: unknown, lowerCaseKeys = false): Record<string,
 
 /** Decodes and checks the params: base64 body within `maxBodyBytes` (413 above it), headers and query as string maps. */
 export function decodeRequest(params: ReceiveWebhookParams, maxBodyBytes: number, now: number = Date.now()): InboundRequest {
-  if (typeof params?.channelId !== 'string' || params.channelId.length === 0 || params.channelId.length > 200) {
-    throw new BadRequestError('channelId must be a string of 1-200 characters', { field: 'channelId' });
+  // No `:` — it separates the parts of claim keys and msg ids (`<integration>:<channelId>:<eventId>:<index>`).
+  if (typeof params?.channelId !== 'string' || params.channelId.length === 0 || params.channelId.length > 200 || params.channelId.includes(':')) {
+    throw new BadRequestError('channelId must be a string of 1-200 characters without ":"', { field: 'channelId' });
   }
   const body = params.body;
   if (typeof body !== 'string' || body.length % 4 !== 0 || !BASE64.test(body)) {

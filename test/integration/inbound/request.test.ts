@@ -15,5 +15,6 @@ describe('decodeRequest', () => {
     expect(() => decodeRequest({ channelId: 'c', body: Buffer.alloc(10).toString('base64') }, 10)).not.toThrow();
     expect(() => decodeRequest({ channelId: 'c', body: 'not base64!' }, 10)).toThrow(expect.objectContaining({ code: 400 }));
     expect(() => decodeRequest({ channelId: 'c', body: 42 as unknown as string }, 10)).toThrow(expect.objectContaining({ code: 400 }));
+    expect(() => decodeRequest({ channelId: 'a:b', body: '' }, 10)).toThrow(expect.objectContaining({ code: 400 }));
   });
 });
