@@ -1,4 +1,4 @@
-/** The per-service inbound runtime: shared store, memoized channel lookup, publisher — built when the service is created. */
+/** The per-service inbound runtime: claims store, memoized channel lookup, publisher — built when the service is created. */
 import type { Context, Service, ServiceBroker } from 'moleculer';
 import { channelNames } from '../channels';
 import { ConfigError } from '../errors';
