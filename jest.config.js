@@ -3,9 +3,7 @@
  * nats-server and redis-server started by test/harness on free loopback ports).
  */
 const shared = {
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/test/harness/esbuild-transform.js' },
   moduleNameMapper: { '^@switchboard/sdk$': '<rootDir>/src/index.ts' },
   testEnvironment: 'node',
 };
