@@ -18,10 +18,10 @@ import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
 import type { Delivery } from './delivery';
 import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
-import { channelNames, deadLetterChannel, durableNameFor, isValidChannelName, NAMESPACE, streamNameFor } from './names';
+import { channelNames, deadLetterChannel, durableNameFor, NAMESPACE, streamNameFor } from './names';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_MAX_ACK_PENDING, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_PULL_EXPIRES_MS,
-  DEFAULT_PULL_HEARTBEAT_MS, DEFAULT_RECONNECT_WAIT_MS, resolveConsumerOptions, resolveStreamOptions,
+  DEFAULT_PULL_HEARTBEAT_MS, DEFAULT_RECONNECT_WAIT_MS, checkAdapterOptions, resolveConsumerOptions, resolveStreamOptions,
   type ChannelConsumerOptions, type ChannelPublishOptions, type PublishAck, type ResolvedConsumerOptions,
   type ResolvedStreamOptions, type StreamOptions,
 } from './options';
@@ -141,13 +141,7 @@ export class JetStreamAdapter extends BaseAdapter {
     this.cfg = opts;
     this.random = opts.random ?? Math.random;
     this.resetReady();
-    // Validate the defaults now (not at the first subscribe).
-    resolveConsumerOptions('channels', {}, opts, deadLetterChannel(this.namespace));
-    resolveStreamOptions('channels.streamDefaults', opts.streamDefaults);
-    for (const [name, s] of Object.entries(opts.streams ?? {})) {
-      if (!isValidChannelName(name)) throw new ConfigError(`channels: stream channel name "${name}" is not a valid subject`, { option: 'streams' });
-      resolveStreamOptions(`channels.streams["${name}"]`, opts.streamDefaults, s);
-    }
+    checkAdapterOptions(this.namespace, opts);
   }
 
   override init(broker: ServiceBroker, logger: LoggerInstance): void {

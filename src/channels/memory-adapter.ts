@@ -6,13 +6,13 @@
  * a growing delay, then dead-lettered with the error. Nothing survives a restart.
  */
 import type { LoggerInstance, ServiceBroker } from 'moleculer';
-import { ConfigError, PublishError } from '../errors';
+import { PublishError } from '../errors';
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
 import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
-import { channelNames, deadLetterChannel, isValidChannelName, NAMESPACE, streamNameFor } from './names';
+import { channelNames, deadLetterChannel, NAMESPACE, streamNameFor } from './names';
 import {
-  DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_PUBLISH_TIMEOUT_MS, resolveConsumerOptions, resolveStreamOptions,
+  DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_PUBLISH_TIMEOUT_MS, checkAdapterOptions, resolveConsumerOptions, resolveStreamOptions,
   type ChannelConsumerOptions, type ChannelPublishOptions, type PublishAck, type ResolvedConsumerOptions,
   type ResolvedStreamOptions, type StreamOptions,
 } from './options';
@@ -97,12 +97,7 @@ export class MemoryAdapter extends BaseAdapter {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.resetReady();
-    resolveConsumerOptions('channels', {}, opts, deadLetterChannel(this.namespace));
-    resolveStreamOptions('channels.streamDefaults', opts.streamDefaults);
-    for (const [name, s] of Object.entries(opts.streams ?? {})) {
-      if (!isValidChannelName(name)) throw new ConfigError(`channels: stream channel name "${name}" is not a valid subject`, { option: 'streams' });
-      resolveStreamOptions(`channels.streams["${name}"]`, opts.streamDefaults, s);
-    }
+    checkAdapterOptions(this.namespace, opts);
   }
 
   override init(broker: ServiceBroker, logger: LoggerInstance): void {

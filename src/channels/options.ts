@@ -5,6 +5,8 @@
  * names the option.
  */
 import { ConfigError } from '../errors';
+import { assertOption } from '../errors/options';
+import { deadLetterChannel, isValidChannelName } from './names';
 
 // ── stream (retention) defaults ───────────────────────────────────────────────
 /** Messages older than this are removed from a stream: 7 days. */
@@ -185,9 +187,7 @@ export interface ResolvedConsumerOptions {
   filter?: (payload: unknown) => boolean;
 }
 
-function check(cond: boolean, option: string, message: string, value: unknown): void {
-  if (!cond) throw new ConfigError(`channels: option \`${option}\` ${message} (got ${JSON.stringify(value)})`, { option, value });
-}
+const check = (cond: boolean, option: string, message: string, value: unknown) => assertOption(cond, 'channels', option, message, value);
 
 const isInt = (v: number, min: number) => Number.isInteger(v) && v >= min;
 
@@ -254,4 +254,20 @@ export function resolveConsumerOptions(
     maxDeliver: 1 + maxRetries + deadLetterAttempts,
     filter,
   };
+}
+
+/** What both adapters take beyond consumer defaults: stream defaults and declared streams. */
+export interface AdapterStreamsOptions extends Omit<ChannelConsumerOptions, 'group' | 'context'> {
+  streamDefaults?: StreamOptions;
+  streams?: Record<string, StreamOptions>;
+}
+
+/** Checks an adapter's options when it is built, not at the first subscribe: consumer defaults, stream defaults, each declared stream. */
+export function checkAdapterOptions(namespace: string, opts: AdapterStreamsOptions): void {
+  resolveConsumerOptions('channels', {}, opts, deadLetterChannel(namespace));
+  resolveStreamOptions('channels.streamDefaults', opts.streamDefaults);
+  for (const [name, s] of Object.entries(opts.streams ?? {})) {
+    if (!isValidChannelName(name)) throw new ConfigError(`channels: stream channel name "${name}" is not a valid subject`, { option: 'streams' });
+    resolveStreamOptions(`channels.streams["${name}"]`, opts.streamDefaults, s);
+  }
 }

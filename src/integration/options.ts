@@ -1,5 +1,6 @@
 /** Inbound pipeline options: every default a named `DEFAULT_*` constant, merged and checked in one place. */
 import { ConfigError } from '../errors';
+import { assertIntOption } from '../errors/options';
 
 /** A resolved channel config is reused for this long before `getChannelConfig` is asked again: 5 s. */
 export const DEFAULT_CHANNEL_CACHE_TTL_MS = 5_000;
@@ -32,11 +33,8 @@ export interface InboundOptions {
 
 export type ResolvedInboundOptions = Required<InboundOptions>;
 
-function positiveInt(where: string, option: keyof InboundOptions, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${where}: option \`inbound.${option}\` must be an integer ≥ ${min} (got ${JSON.stringify(value)})`, { option: `inbound.${option}` });
-  }
-}
+const positiveInt = (where: string, option: keyof InboundOptions, value: number, min: number) =>
+  assertIntOption(where, `inbound.${option}`, value, min);
 
 /** Merges `options` over the defaults; throws `ConfigError` naming the option when a value is invalid or conflicts. */
 export function resolveInboundOptions(where: string, options: InboundOptions = {}): ResolvedInboundOptions {

@@ -1,5 +1,6 @@
 /** Retry options: every default a named `DEFAULT_*` constant, merged and checked (conflicts named) in one function. */
 import { ConfigError } from '../errors';
+import { assertOption } from '../errors/options';
 import type { FailureKind } from './classify';
 
 /** Attempts in all, the first included: 4 (so up to 3 retries). */
@@ -90,9 +91,7 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function check(ok: boolean, option: string, rule: string, value: unknown): void {
-  if (!ok) throw new ConfigError(`executeWithRetry: option \`${option}\` ${rule} (got ${JSON.stringify(value)})`, { option });
-}
+const check = (ok: boolean, option: string, rule: string, value: unknown) => assertOption(ok, 'executeWithRetry', option, rule, value);
 
 /** Merges `options` over the defaults; throws `ConfigError` naming the option (or both options of a conflict). */
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {

@@ -1,5 +1,5 @@
 /** Unit tests — the inbound options: defaults, overrides, conflicts. */
-import { ConfigError, PublishError } from '../../src/errors';
+import { ConfigError } from '../../src/errors';
 import { DEFAULT_DONE_TTL_MS, resolveInboundOptions } from '../../src/integration/options';
 
 describe('resolveInboundOptions', () => {

@@ -1,5 +1,6 @@
 /** Outbound options: every default a named `DEFAULT_*` constant, merged and checked (conflicts named) in one function. */
 import { ConfigError } from '../../errors';
+import { assertIntOption } from '../../errors/options';
 import { resolveRetryOptions, type RetryOptions } from '../../retry';
 import { checkRateLimit, type RateLimit } from './rate-limit';
 
@@ -78,11 +79,7 @@ export interface ResolvedOutboundOptions {
   queue: Required<OutboundQueueOptions>;
 }
 
-function int(where: string, option: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${where}: option \`outbound.${option}\` must be an integer ≥ ${min} (got ${JSON.stringify(value)})`, { option: `outbound.${option}` });
-  }
-}
+const int = (where: string, option: string, value: number, min: number) => assertIntOption(where, `outbound.${option}`, value, min);
 
 /** Merges `options` over the defaults; throws `ConfigError` naming the option (or both options of a conflict). */
 export function resolveOutboundOptions(where: string, options: OutboundOptions = {}): ResolvedOutboundOptions {

@@ -1,5 +1,5 @@
 /** Unit tests — step 7: publish. */
-import { ConfigError, PublishError } from '../../../src/errors';
+import { PublishError } from '../../../src/errors';
 import { messageId, publishMessages } from '../../../src/integration/inbound/publish';
 import type { NormalizedMessage } from '../../../src/types';
 
