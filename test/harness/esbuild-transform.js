@@ -1,7 +1,6 @@
 /** Jest transform: TypeScript → CommonJS with esbuild (type-checking is `npm run test:types`'s job). */
 const { transformSync } = require('esbuild');
 const { createHash } = require('node:crypto');
-
 const { readFileSync } = require('node:fs');
 
 // Cached output is keyed by esbuild's version and this file itself, so changing an option re-transforms.
