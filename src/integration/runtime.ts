@@ -2,7 +2,7 @@
 import type { Context, Service, ServiceBroker } from 'moleculer';
 import { channelNames } from '../channels';
 import { ConfigError } from '../errors';
-import { acquireStore, RedisStore, releaseStore, runtimeOf as brokerRuntime, type KeyValueStore } from '../store';
+import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
 import type { AppContext, IntegrationConfig, WebhookEvent } from '../types';
 import type { InboundRuntime } from './inbound/actions';
 import { slackUrlVerification } from './inbound/challenge';
@@ -15,17 +15,7 @@ import type { IntegrationServiceConfig } from './types';
 
 const RUNTIME = Symbol('switchboard.inbound');
 
-type WithRuntime = Service & { [RUNTIME]?: InboundRuntime & { ownStore?: KeyValueStore } };
-
-/**
- * The claims store: on Redis, a connection of this service's own with auto-pipelining (the commands
- * of concurrent webhooks leave in one write — the hot path's main cost); in memory, the broker's store.
- */
-function claimsStore(service: Service): { store: KeyValueStore; own: boolean } {
-  const { redisUrl, namespace } = brokerRuntime(service.broker);
-  if (!redisUrl) return { store: acquireStore(service.broker), own: false };
-  return { store: new RedisStore({ redis: redisUrl, prefix: `${namespace}:`, redisOptions: { enableAutoPipelining: true } }), own: true };
-}
+type WithRuntime = Service & { [RUNTIME]?: InboundRuntime };
 
 /** The runtime of a service built by `defineIntegration`; throws if it was not created yet. */
 export function inboundRuntimeOf(service: Service): InboundRuntime {
@@ -59,7 +49,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   options: ResolvedInboundOptions,
   defaultLookup: (service: Service, ctx: Context, channelId: string) => Promise<IntegrationConfig | null>,
 ): InboundRuntime {
-  const { store, own } = claimsStore(service);
+  const store = acquireStore(service.broker);
   const publish = brokerPublisher(service.broker);
   const receivedChannel = channelNames(brokerRuntime(service.broker).namespace).MESSAGE_RECEIVED;
   const verify = config.validateSignature
@@ -88,8 +78,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     options,
     onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),
   };
-  const runtime: InboundRuntime & { ownStore?: KeyValueStore } = {
-    ownStore: own ? store : undefined,
+  const runtime: InboundRuntime = {
     options,
     pipeline: (ctx) => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) }),
     invalidateChannel: (channelId) => lookup.invalidate(channelId),
@@ -98,11 +87,10 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   return runtime;
 }
 
-/** Closes the claims store, or releases the shared one (call from `stopped`). */
+/** Releases the broker's store (call from `stopped`). */
 export async function disposeInboundRuntime(service: Service): Promise<void> {
   const runtime = (service as WithRuntime)[RUNTIME];
   if (!runtime) return;
   delete (service as WithRuntime)[RUNTIME];
-  if (runtime.ownStore) await runtime.ownStore.close();
-  else await releaseStore(service.broker);
+  await releaseStore(service.broker);
 }
