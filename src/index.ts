@@ -109,11 +109,11 @@ export type {
 // channel registry (default getChannelConfig, operator API CRUD)
 export {
   ChannelRegistry, channelRegistry, channelRegistryActions, generateSecret, parseChannelsSource, seedChannels, redactChannel,
-  DEFAULT_ROTATION_GRACE_SECONDS,
+  DEFAULT_ROTATION_GRACE_SECONDS, CHANNEL_CHANGED_EVENT,
 } from './registry';
 export type {
   ChannelRegistryOptions, SeedOptions, ChannelRecord, StoredSecret, ChannelInput, ChannelUpdate, RedactedChannel,
-  RotateSecretOptions, RotateSecretResult,
+  RotateSecretOptions, RotateSecretResult, ChannelChangedPayload,
 } from './registry';
 
 // ── gateway (moleculer-web routes) ────────────────────────────────────────────

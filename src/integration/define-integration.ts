@@ -1,10 +1,11 @@
 /** `defineIntegration`: an integration's config → a Moleculer service with the standard `i_*` actions. */
 import type { Context, Service, ServiceSchema } from 'moleculer';
 import { ConfigError } from '../errors';
-import { channelRegistry } from '../registry';
+import { CHANNEL_CHANGED_EVENT, type ChannelChangedPayload } from '../registry/types';
 import { defineService } from '../service/define-service';
 import type { ServiceConfig } from '../service/types';
 import type { IntegrationConfig } from '../types';
+import { channelLookupOf } from './channel-lookup';
 import { inboundActions } from './inbound/actions';
 import { createOutboundActions, outboundMixin } from './outbound/actions';
 import { resolveInboundOptions } from './options';
@@ -32,11 +33,6 @@ function checkConfig(config: IntegrationServiceConfig<never, IntegrationConfig>)
   }
 }
 
-/** Without `getChannelConfig`: the broker's channel registry (a channel of another platform is then refused as unknown). */
-function registryLookup(service: Service, _ctx: Context, channelId: string): Promise<IntegrationConfig | null> {
-  return channelRegistry(service.broker).get(channelId);
-}
-
 /**
  * Builds an integration service: `i_receiveWebhook` and `i_verifyWebhook` (inbound), the outbound
  * actions, and whatever the config adds (settings, methods, actions, lifecycle hooks...).
@@ -47,9 +43,16 @@ export function defineIntegration<TPayload = Record<string, unknown>, TChannel e
   checkConfig(config as unknown as IntegrationServiceConfig<never, IntegrationConfig>);
   const options = resolveInboundOptions(`defineIntegration(${JSON.stringify(config.name)})`, config.inbound);
   const { name, settings, metadata, dependencies, mixins, methods, events, hooks, channels, datasources, memoize } = config;
-  const created: Lifecycle = [function (this: Service) { createInboundRuntime(this, config, options, registryLookup); }, ...asList(config.created)];
+  const created: Lifecycle = [function (this: Service) { createInboundRuntime(this, config, options); }, ...asList(config.created)];
   const schema = {
-    name, settings, metadata, dependencies, methods, events, hooks, channels, datasources, memoize,
+    name, settings, metadata, dependencies, methods, hooks, channels, datasources, memoize,
+    events: {
+      ...events,
+      // The registry changed a channel: forget the cached copy now, not at the end of its TTL.
+      [CHANNEL_CHANGED_EVENT](this: Service, ctx: Context<ChannelChangedPayload>) {
+        channelLookupOf(this, config).invalidate(ctx.params.channelId);
+      },
+    },
     mixins: [outboundMixin(config), ...(mixins ?? [])],
     created,
     started: [function (this: Service) { assertCanPublish(this); }, ...asList(config.started)],

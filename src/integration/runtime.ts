@@ -1,12 +1,12 @@
 /** The per-service inbound runtime: claims store, memoized channel lookup, publisher — built when the service is created. */
-import type { Context, Service, ServiceBroker } from 'moleculer';
+import type { Service, ServiceBroker } from 'moleculer';
 import { channelNames } from '../channels';
 import { ConfigError } from '../errors';
 import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
-import type { AppContext, IntegrationConfig, WebhookEvent } from '../types';
+import type { IntegrationConfig, WebhookEvent } from '../types';
 import type { InboundRuntime } from './inbound/actions';
 import { slackUrlVerification } from './inbound/challenge';
-import { memoizeChannelLookup } from './inbound/channel-cache';
+import { channelLookupOf } from './channel-lookup';
 import type { InboundPipeline } from './inbound/receive-webhook';
 import type { Publisher } from './inbound/publish';
 import { customVerifier, schemeVerifier } from './inbound/verify';
@@ -42,12 +42,11 @@ export function assertCanPublish(service: Service): void {
   }
 }
 
-/** Builds and attaches the runtime (call from `created`). `defaultLookup` serves services without `getChannelConfig`. */
+/** Builds and attaches the runtime (call from `created`). */
 export function createInboundRuntime<TPayload, TChannel extends IntegrationConfig>(
   service: Service,
   config: IntegrationServiceConfig<TPayload, TChannel>,
   options: ResolvedInboundOptions,
-  defaultLookup: (service: Service, ctx: Context, channelId: string) => Promise<IntegrationConfig | null>,
 ): InboundRuntime {
   const store = acquireStore(service.broker);
   const publish = brokerPublisher(service.broker);
@@ -59,10 +58,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   const bind = <R>(fn: ((this: Service, webhook: WebhookEvent<TPayload>) => R) | undefined): Hook<R> | undefined =>
     fn ? (webhook) => fn.call(service, webhook as WebhookEvent<TPayload>) : undefined;
   const challenge = config.webhookChallenge === false ? undefined : bind(config.webhookChallenge ?? slackUrlVerification);
-  const lookup = memoizeChannelLookup(async (channelId, ctx: Context) => {
-    if (config.getChannelConfig) return (await config.getChannelConfig.call(service, ctx as unknown as AppContext, channelId)) ?? null;
-    return defaultLookup(service, ctx, channelId);
-  }, options.channelCacheTtlMs);
+  const lookup = channelLookupOf(service, config);
 
   const base: Omit<InboundPipeline, 'lookupChannel'> = {
     integration: service.name,
@@ -81,7 +77,6 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   const runtime: InboundRuntime = {
     options,
     pipeline: (ctx) => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) }),
-    invalidateChannel: (channelId) => lookup.invalidate(channelId),
   };
   (service as WithRuntime)[RUNTIME] = runtime;
   return runtime;

@@ -4,11 +4,18 @@ import { ForbiddenError, NotFoundError } from '../errors';
 import type { AppMeta } from '../types';
 import { channelRegistry } from './broker-registry';
 import type { ChannelRegistry } from './channel-registry';
-import type { ChannelInput, ChannelUpdate, RedactedChannel } from './types';
+import { CHANNEL_CHANGED_EVENT, type ChannelChangedPayload, type ChannelInput, type ChannelUpdate, type RedactedChannel } from './types';
 
 const ID = { type: 'string', min: 1, max: 128 } as const;
 type Ctx<P> = Context<P, AppMeta>;
 const tenantOf = (ctx: Ctx<unknown>) => (typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined);
+
+/** Tells every node (integrations' channel caches) that a channel changed; returns `result`. */
+async function announced<T>(ctx: Ctx<unknown>, channelId: string, result: T): Promise<T> {
+  const payload: ChannelChangedPayload = { channelId };
+  await ctx.broadcast(CHANNEL_CHANGED_EVENT, payload);
+  return result;
+}
 
 /** The channel, redacted, if the caller may see it: unknown → 404, another tenant's → 403. */
 async function owned(registry: ChannelRegistry, id: string, tenantId: string | undefined): Promise<RedactedChannel> {
@@ -20,7 +27,8 @@ async function owned(registry: ChannelRegistry, id: string, tenantId: string | u
 
 /**
  * Actions `create`, `get`, `list`, `update`, `disable`, `enable`, `delete`, `rotateSecret` over
- * the broker's channel registry. With `ctx.meta.tenantId` set (as the operator API sets it), every
+ * the broker's channel registry; each change is broadcast as `CHANNEL_CHANGED_EVENT`.
+ * With `ctx.meta.tenantId` set (as the operator API sets it), every
  * action is limited to that tenant's channels; without it (internal calls) to none in particular.
  * `registryOf` picks the registry (default: `channelRegistry(service.broker)`).
  */
@@ -35,7 +43,8 @@ export function channelRegistryActions(registryOf: (service: Service) => Channel
           if (input.tenantId !== undefined && input.tenantId !== tenantId) throw new ForbiddenError('a channel can only be created for your own tenant', { tenantId: input.tenantId });
           input.tenantId = tenantId;
         }
-        return registryOf(this).create(input as ChannelInput);
+        const channel = await registryOf(this).create(input as ChannelInput);
+        return announced(ctx, channel.id, channel);
       },
     },
     get: {
@@ -59,7 +68,7 @@ export function channelRegistryActions(registryOf: (service: Service) => Channel
       async handler(this: Service, ctx: Ctx<{ id: string; changes: ChannelUpdate }>) {
         const registry = registryOf(this);
         await owned(registry, ctx.params.id, tenantOf(ctx));
-        return registry.update(ctx.params.id, ctx.params.changes);
+        return announced(ctx, ctx.params.id, await registry.update(ctx.params.id, ctx.params.changes));
       },
     },
     disable: {
@@ -67,7 +76,7 @@ export function channelRegistryActions(registryOf: (service: Service) => Channel
       async handler(this: Service, ctx: Ctx<{ id: string }>) {
         const registry = registryOf(this);
         await owned(registry, ctx.params.id, tenantOf(ctx));
-        return registry.disable(ctx.params.id);
+        return announced(ctx, ctx.params.id, await registry.disable(ctx.params.id));
       },
     },
     enable: {
@@ -75,7 +84,7 @@ export function channelRegistryActions(registryOf: (service: Service) => Channel
       async handler(this: Service, ctx: Ctx<{ id: string }>) {
         const registry = registryOf(this);
         await owned(registry, ctx.params.id, tenantOf(ctx));
-        return registry.enable(ctx.params.id);
+        return announced(ctx, ctx.params.id, await registry.enable(ctx.params.id));
       },
     },
     delete: {
@@ -83,7 +92,7 @@ export function channelRegistryActions(registryOf: (service: Service) => Channel
       async handler(this: Service, ctx: Ctx<{ id: string }>) {
         const registry = registryOf(this);
         await owned(registry, ctx.params.id, tenantOf(ctx));
-        return { deleted: await registry.delete(ctx.params.id) };
+        return announced(ctx, ctx.params.id, { deleted: await registry.delete(ctx.params.id) });
       },
     },
     rotateSecret: {
@@ -95,7 +104,7 @@ export function channelRegistryActions(registryOf: (service: Service) => Channel
         const { channel, previousExpireAt } = await registry.rotateSecret(ctx.params.id, {
           secret: ctx.params.secret, ...(ctx.params.graceSeconds !== undefined ? { graceSeconds: ctx.params.graceSeconds } : {}),
         });
-        return { channel, previousSecretsExpireAt: new Date(previousExpireAt).toISOString() };
+        return announced(ctx, ctx.params.id, { channel, previousSecretsExpireAt: new Date(previousExpireAt).toISOString() });
       },
     },
   };

@@ -6,7 +6,7 @@ export { channelRegistryActions } from './actions';
 export { parseChannelsSource, seedChannels } from './seed';
 export type { SeedOptions } from './seed';
 export { redactChannel, toIntegrationConfig, activeSecrets } from './redact';
-export { DEFAULT_ROTATION_GRACE_SECONDS } from './types';
+export { DEFAULT_ROTATION_GRACE_SECONDS, CHANNEL_CHANGED_EVENT } from './types';
 export type {
-  ChannelRecord, StoredSecret, ChannelInput, ChannelUpdate, RedactedChannel, RotateSecretOptions, RotateSecretResult,
+  ChannelRecord, StoredSecret, ChannelInput, ChannelUpdate, RedactedChannel, RotateSecretOptions, RotateSecretResult, ChannelChangedPayload,
 } from './types';

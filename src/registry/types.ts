@@ -75,3 +75,14 @@ export interface RotateSecretResult {
 
 /** Old secrets stay accepted for 24 h after a rotation unless told otherwise. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 60 * 60;
+
+/**
+ * Broadcast by the registry actions after a channel was created, changed, disabled, enabled, deleted
+ * or had its secret rotated, with `{ channelId }`: integrations forget their cached copy at once.
+ */
+export const CHANNEL_CHANGED_EVENT = 'switchboard.channel.changed';
+
+/** Payload of {@link CHANNEL_CHANGED_EVENT}. */
+export interface ChannelChangedPayload {
+  channelId: string;
+}

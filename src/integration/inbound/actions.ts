@@ -14,8 +14,6 @@ export interface InboundRuntime {
   /** The pipeline for one call (`ctx` reaches `getChannelConfig`). */
   pipeline(ctx: Context): InboundPipeline;
   options: ResolvedInboundOptions;
-  /** Forgets a memoized channel config (or all of them). */
-  invalidateChannel(channelId?: string): void;
 }
 
 /** `i_verifyWebhook` params, as the gateway sends them. */

@@ -2,11 +2,9 @@
 import type { Context, Service, ServiceBroker } from 'moleculer';
 import { channelNames } from '../../channels/names';
 import { ConfigError } from '../../errors';
-import { channelRegistry } from '../../registry';
 import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../../store';
 import type { AppContext, IntegrationConfig } from '../../types';
-import { memoizeChannelLookup } from '../inbound/channel-cache';
-import { DEFAULT_CHANNEL_CACHE_TTL_MS } from '../options';
+import { channelLookupOf } from '../channel-lookup';
 import type { IntegrationServiceConfig } from '../types';
 import { newCounters, type OutboundCounters } from './counters';
 import { EventOutbox, type EventPublisher } from './events';
@@ -60,10 +58,7 @@ export function createOutboundRuntime<TPayload, TChannel extends IntegrationConf
   const counters = newCounters();
   const publish = publisherOf(service.broker);
   const outbox = new EventOutbox(publish, service.logger, options.eventRetryIntervalMs);
-  const cached = memoizeChannelLookup(async (channelId: string, ctx: Context) => {
-    if (config.getChannelConfig) return (await config.getChannelConfig.call(service, ctx as unknown as AppContext, channelId)) ?? null;
-    return channelRegistry(service.broker).get(channelId);
-  }, config.inbound?.channelCacheTtlMs ?? DEFAULT_CHANNEL_CACHE_TTL_MS);
+  const cached = channelLookupOf(service, config);
 
   const runtime: OutboundRuntime = {
     options, counters, outbox, startedAt: Date.now(), queueChannel: names.OUTBOUND_SEND,
