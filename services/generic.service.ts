@@ -15,13 +15,14 @@
  * Outbound (`sendMessage`): `POST settings.outboundUrl` with `{ channelId, message }`, headers
  * `Authorization: Bearer <credentials.token>` and `Idempotency-Key`; the answer's `id` is the message id.
  *
- * Channels come from the channel registry (`SWITCHBOARD_CHANNELS`); with that variable unset, the demo
- * channel below is registered so `npm start` + `npm run send-sample` work at once.
+ * Channels come from the channel registry (`SWITCHBOARD_CHANNELS`); with that variable unset and no
+ * NATS_URL/REDIS_URL (one-process memory mode), the demo channel below is registered so `npm start` +
+ * `npm run send-sample` work at once. Its secret is public, so it is never registered on shared servers.
  */
-import type { Context } from 'moleculer';
 import {
-  BadRequestError, ConfigError, channelRegistry, defineIntegration, ensureOk, parseChannelsSource, seedChannels, standardWebhooks,
-  type AppContext, type ChannelInput, type IntegrationConfig, type MessageContent, type NormalizedMessage, type OutboundMessage,
+  BadRequestError, ConfigError, channelRegistry, defineIntegration, ensureOk, guardedFetch, parseChannelsSource, runtimeOf,
+  seedChannels, standardWebhooks, type AppContext, type ChannelInput, type IntegrationConfig, type MessageContent,
+  type NormalizedMessage, type OutboundMessage, type SendAttempt,
   type WebhookEvent,
 } from '@switchboard/sdk';
 
@@ -43,7 +44,7 @@ export interface GenericWebhookBody {
   messages: GenericInboundMessage[];
 }
 
-/** The channel registered when `SWITCHBOARD_CHANNELS` is unset: for local trials only. */
+/** The channel registered when `SWITCHBOARD_CHANNELS` is unset, in memory mode only: for local trials. */
 export const GENERIC_DEMO_CHANNEL: ChannelInput = {
   id: 'demo',
   tenantId: 'demo',
@@ -53,9 +54,6 @@ export const GENERIC_DEMO_CHANNEL: ChannelInput = {
   settings: { outboundUrl: 'http://127.0.0.1:3999/messages' },
   status: 'active',
 };
-
-/** Total time one outbound request may take: 15 s. */
-const SEND_TIMEOUT_MS = 15_000;
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
@@ -98,21 +96,18 @@ export default defineIntegration({
     }));
   },
 
-  async sendMessage(ctx: AppContext, message: OutboundMessage, channel: IntegrationConfig) {
+  async sendMessage(_ctx: AppContext, message: OutboundMessage, channel: IntegrationConfig, attempt: SendAttempt) {
     const url = channel.settings.outboundUrl;
     const token = channel.credentials.token;
     if (!isString(url)) throw new ConfigError(`channel ${channel.id}: settings.outboundUrl is not set`, { channelId: channel.id });
     if (!isString(token)) throw new ConfigError(`channel ${channel.id}: credentials.token is not set`, { channelId: channel.id });
-    const params = (ctx as unknown as Context<{ idempotencyKey?: unknown }>).params;
-    // The same key on every attempt of one call: the caller's, else this call's request id.
-    const idempotencyKey = isString(params?.idempotencyKey) ? params.idempotencyKey : `sb-${ctx.requestID ?? ctx.id}`;
-    const response = await fetch(url, {
+    // The URL is the tenant's: internal addresses are refused unless SWITCHBOARD_ALLOW_PRIVATE_URLS=true.
+    const response = await guardedFetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': idempotencyKey },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': attempt.idempotencyKey },
       body: JSON.stringify({ channelId: channel.id, message }),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
+      signal: attempt.signal,
+    }, { allowPrivateNetworks: runtimeOf(this.broker).allowPrivateNetworks });
     await ensureOk(response, 'generic send');
     const body = (await response.json().catch(() => null)) as { id?: unknown } | null;
     const id = body?.id;
@@ -122,7 +117,10 @@ export default defineIntegration({
 
   async started() {
     const source = process.env.SWITCHBOARD_CHANNELS;
-    const channels = source ? parseChannelsSource(source).filter((c) => c.platform === 'generic') : [GENERIC_DEMO_CHANNEL];
+    // The demo channel's secret is public: register it only in one-process memory mode, never on shared NATS/Redis.
+    const { natsUrl, redisUrl } = runtimeOf(this.broker);
+    const demo = natsUrl || redisUrl ? [] : [GENERIC_DEMO_CHANNEL];
+    const channels = source ? parseChannelsSource(source).filter((c) => c.platform === 'generic') : demo;
     await seedChannels(channelRegistry(this.broker), channels);
   },
 });

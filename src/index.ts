@@ -15,7 +15,7 @@ export { RUNTIME_METADATA_KEY } from './types';
 export {
   ERROR_TYPES, ConfigError, BadRequestError, UnauthorizedError, SignatureError, ForbiddenError, NotFoundError,
   ConflictError, PayloadTooLargeError, UnsupportedMediaTypeError, RateLimitError, DatasourceError, PublishError,
-  UnavailableError, PlatformError, TimeoutError, RetryExhaustedError, AmbiguousSendError, isErrorType,
+  UnavailableError, UnsafeUrlError, PlatformError, TimeoutError, RetryExhaustedError, AmbiguousSendError, isErrorType,
 } from './errors';
 export type { ErrorType } from './errors';
 
@@ -31,12 +31,12 @@ export type { KeyValueStore, TokenBucketOptions, TokenBucketResult, CreateStoreO
 export {
   hmacSignature, standardWebhooks, metaSignature, slackSignature, telegramSecretToken, verifyOrThrow,
   checkTimestamp, constantTimeEqual, standardWebhooksKey, DEFAULT_TOLERANCE_SECONDS, STANDARD_WEBHOOKS_HEADERS,
-  TELEGRAM_SECRET_HEADER,
+  TELEGRAM_SECRET_HEADER, isInternalAddress, checkOutboundUrl, guardedFetch,
 } from './security';
 export type {
   SignatureScheme, SignatureInput, SignParams, VerifyResult, VerifyFailureReason, VerifiedSignature, WebhookHeaders,
   HmacSignatureOptions, HmacAlgorithm, HmacEncoding, SignedPayloadParts, StandardWebhooksOptions, SlackSignatureOptions,
-  TimestampCheck, TimestampCheckOptions,
+  TimestampCheck, TimestampCheckOptions, OutboundUrlPolicy,
 } from './security';
 
 // ── retry ─────────────────────────────────────────────────────────────────────

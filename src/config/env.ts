@@ -11,6 +11,7 @@ export const ENV_VARIABLES = {
   SWITCHBOARD_LOG_LEVEL: 'trace | debug | info | warn | error | fatal. Default info.',
   SWITCHBOARD_API_KEYS: 'Operator API keys: `key:tenant[,key:tenant...]`, or a path to a JSON file.',
   SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
+  SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
 } as const;
 
 export const DEFAULT_PORT = 3000;
@@ -25,6 +26,8 @@ export interface SwitchboardEnv {
   namespace: string;
   nodeID?: string;
   logLevel: LogLevel;
+  /** Channel URLs may reach loopback and private networks (SSRF guard off). */
+  allowPrivateNetworks: boolean;
 }
 
 function parseUrls(name: string, value: string, schemes: readonly string[]): string {
@@ -53,7 +56,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
       throw new ConfigError(`Unknown environment variable ${key}. Known: ${known}.`, { variable: key });
     }
   }
-  const result: SwitchboardEnv = { port: DEFAULT_PORT, namespace: DEFAULT_NAMESPACE, logLevel: 'info' };
+  const result: SwitchboardEnv = { port: DEFAULT_PORT, namespace: DEFAULT_NAMESPACE, logLevel: 'info', allowPrivateNetworks: false };
   if (env.NATS_URL !== undefined) result.natsUrl = parseUrls('NATS_URL', env.NATS_URL, ['nats', 'tls']);
   if (env.REDIS_URL !== undefined) result.redisUrl = parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
   if (result.redisUrl?.includes(',')) throw new ConfigError('REDIS_URL takes one URL, not a list.', { variable: 'REDIS_URL' });
@@ -74,6 +77,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
       throw new ConfigError(`SWITCHBOARD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.SWITCHBOARD_LOG_LEVEL}".`, { variable: 'SWITCHBOARD_LOG_LEVEL' });
     }
     result.logLevel = env.SWITCHBOARD_LOG_LEVEL as LogLevel;
+  }
+  if (env.SWITCHBOARD_ALLOW_PRIVATE_URLS !== undefined) {
+    if (!['true', 'false'].includes(env.SWITCHBOARD_ALLOW_PRIVATE_URLS)) {
+      throw new ConfigError(`SWITCHBOARD_ALLOW_PRIVATE_URLS must be true or false; got "${env.SWITCHBOARD_ALLOW_PRIVATE_URLS}".`, { variable: 'SWITCHBOARD_ALLOW_PRIVATE_URLS' });
+    }
+    result.allowPrivateNetworks = env.SWITCHBOARD_ALLOW_PRIVATE_URLS === 'true';
   }
   return result;
 }

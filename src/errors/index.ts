@@ -19,6 +19,7 @@ export const ERROR_TYPES = {
   DATASOURCE_FAILED: 'DATASOURCE_FAILED',
   PUBLISH_FAILED: 'PUBLISH_FAILED',
   UNAVAILABLE: 'UNAVAILABLE',
+  UNSAFE_URL: 'UNSAFE_URL',
   PLATFORM_ERROR: 'PLATFORM_ERROR',
   TIMEOUT: 'TIMEOUT',
   RETRY_EXHAUSTED: 'RETRY_EXHAUSTED',
@@ -165,6 +166,14 @@ export class RetryExhaustedError extends Errors.MoleculerError {
 export class AmbiguousSendError extends Errors.MoleculerError {
   constructor(message: string, data: { attempts: number; [key: string]: unknown }, cause?: unknown) {
     super(message, 504, ERROR_TYPES.SEND_AMBIGUOUS, data);
+    keepCause(this, cause);
+  }
+}
+
+/** 400: a tenant-supplied URL points somewhere outbound requests may not go (internal address, bad scheme). Not retried. */
+export class UnsafeUrlError extends Errors.MoleculerClientError {
+  constructor(message: string, data?: Data, cause?: unknown) {
+    super(message, 400, ERROR_TYPES.UNSAFE_URL, data);
     keepCause(this, cause);
   }
 }

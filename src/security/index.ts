@@ -13,3 +13,5 @@ export type { SlackSignatureOptions } from './slack';
 export { telegramSecretToken, TELEGRAM_SECRET_HEADER } from './telegram';
 export { verifyOrThrow } from './verify-or-throw';
 export type { VerifiedSignature } from './verify-or-throw';
+export { isInternalAddress, checkOutboundUrl, guardedFetch } from './outbound-url';
+export type { OutboundUrlPolicy } from './outbound-url';

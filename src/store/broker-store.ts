@@ -10,7 +10,10 @@ const held = new WeakMap<ServiceBroker, { store: KeyValueStore; refs: number }>(
 /** Reads `broker.metadata.switchboard` (set by `createBrokerConfig`), with defaults for brokers built by hand. */
 export function runtimeOf(broker: ServiceBroker): SwitchboardRuntime {
   const meta = (broker.metadata as Record<string, unknown> | undefined)?.[RUNTIME_METADATA_KEY] as Partial<SwitchboardRuntime> | undefined;
-  return { namespace: meta?.namespace ?? 'switchboard', natsUrl: meta?.natsUrl, redisUrl: meta?.redisUrl, port: meta?.port };
+  return {
+    namespace: meta?.namespace ?? 'switchboard', natsUrl: meta?.natsUrl, redisUrl: meta?.redisUrl, port: meta?.port,
+    allowPrivateNetworks: meta?.allowPrivateNetworks === true,
+  };
 }
 
 /** The broker's shared store; call `releaseStore` once per acquire (e.g. in the service's `stopped`). */

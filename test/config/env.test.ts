@@ -11,16 +11,17 @@ function errorOf(fn: () => unknown): ConfigError {
 
 describe('readEnv', () => {
   it('defaults to memory mode on port 3000 in namespace switchboard', () => {
-    expect(readEnv({})).toEqual({ port: 3000, namespace: 'switchboard', logLevel: 'info' });
+    expect(readEnv({})).toEqual({ port: 3000, namespace: 'switchboard', logLevel: 'info', allowPrivateNetworks: false });
   });
 
   it('reads every variable it knows', () => {
     expect(readEnv({
       NATS_URL: 'nats://a:4222, nats://b:4222', REDIS_URL: 'redis://r:6379/1', PORT: '8080',
       SWITCHBOARD_NAMESPACE: 'acme-prod', SWITCHBOARD_NODE_ID: 'n1', SWITCHBOARD_LOG_LEVEL: 'warn',
+      SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
     })).toEqual({
       natsUrl: 'nats://a:4222,nats://b:4222', redisUrl: 'redis://r:6379/1', port: 8080,
-      namespace: 'acme-prod', nodeID: 'n1', logLevel: 'warn',
+      namespace: 'acme-prod', nodeID: 'n1', logLevel: 'warn', allowPrivateNetworks: true,
     });
   });
 
@@ -38,6 +39,7 @@ describe('readEnv', () => {
     ['SWITCHBOARD_NAMESPACE', 'a.b'],
     ['SWITCHBOARD_NAMESPACE', ''],
     ['SWITCHBOARD_LOG_LEVEL', 'loud'],
+    ['SWITCHBOARD_ALLOW_PRIVATE_URLS', 'yes'],
     ['SWITCHBOARD_TYPO', '1'],
   ])('rejects %s=%j with a ConfigError that names the variable', (name, value) => {
     const err = errorOf(() => readEnv({ [name]: value }));
@@ -52,7 +54,7 @@ describe('createBrokerConfig', () => {
     const options = createBrokerConfig({ env: {} });
     expect(options.transporter).toBeNull();
     expect(options.cacher).toBe('Memory');
-    expect(options.metadata?.[RUNTIME_METADATA_KEY]).toEqual({ namespace: 'switchboard', port: 3000 });
+    expect(options.metadata?.[RUNTIME_METADATA_KEY]).toEqual({ namespace: 'switchboard', port: 3000, allowPrivateNetworks: false });
   });
 
   it('uses NATS and Redis when their URLs are set', () => {

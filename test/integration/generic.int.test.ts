@@ -1,7 +1,8 @@
 /**
- * The shipped `generic` integration on NATS + Redis through HTTP: channels from the registry (the demo channel
- * when SWITCHBOARD_CHANNELS is unset), Standard Webhooks signatures, the documented JSON format, and
- * `sendMessage` to a local endpoint (bearer token, Idempotency-Key, `id` → messageId).
+ * The shipped `generic` integration on NATS + Redis through HTTP: channels from the registry (never the
+ * public demo channel on shared servers), Standard Webhooks signatures, the documented JSON format, and
+ * `sendMessage` to a local endpoint (bearer token, Idempotency-Key, `id` → messageId) with private
+ * networks allowed, as a deployment whose platforms are internal would configure it.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { ServiceBroker } from 'moleculer';
@@ -18,6 +19,7 @@ let base: string;
 let ns: string;
 let sink: Server;
 let sinkUrl: string;
+let demoAtStart: unknown;
 const received: Array<{ headers: IncomingHttpHeaders; body: unknown }> = [];
 const sw = standardWebhooks();
 const secret = GENERIC_DEMO_CHANNEL.secrets![0];
@@ -39,8 +41,10 @@ beforeAll(async () => {
   ns = freshNamespace('gen');
   const gw = await gatewayService();
   base = gw.url;
-  broker = makeBroker({ nodeID: 'gen', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [gw.schema, generic] });
+  broker = makeBroker({ nodeID: 'gen', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [gw.schema, generic], allowPrivateNetworks: true });
   await broker.start();
+  demoAtStart = await channelRegistry(broker).get('demo');
+  await channelRegistry(broker).put({ ...GENERIC_DEMO_CHANNEL });
   await channelRegistry(broker).put({ id: 'tg', tenantId: 't2', platform: 'telegram', credentials: {}, secrets: [secret], settings: {}, status: 'active' });
   await channelRegistry(broker).put({ ...GENERIC_DEMO_CHANNEL, id: 'out', settings: { outboundUrl: sinkUrl } });
 }, 60_000);
@@ -53,7 +57,11 @@ afterAll(async () => {
 
 const sample = (text: string) => JSON.stringify({ messages: [{ id: `m-${uid()}`, conversationId: 'conv', from: { id: 'u1', name: 'Ann' }, text }] });
 
-it('the demo channel is registered at start and a signed sample is stored with webhook-id as the event id', async () => {
+it('the demo channel (its secret is public) is not registered at start on shared NATS + Redis', () => {
+  expect(demoAtStart).toBeNull();
+});
+
+it('a signed sample is stored with webhook-id as the event id', async () => {
   const raw = sample('hello');
   const id = `evt_${uid()}`;
   const res = await post(`${base}/webhooks/generic/demo`, raw, sw.sign({ rawBody: raw, secret, id }));

@@ -18,6 +18,8 @@ export interface BrokerOptions {
   services?: ServiceSchema[];
   /** Use the NATS transporter (default true). */
   transporter?: boolean;
+  /** Let channel URLs reach loopback (local fake platforms). Default false, as in production. */
+  allowPrivateNetworks?: boolean;
 }
 
 /** A broker as `createBrokerConfig` would make it, plus the channels middleware on JetStream. */
@@ -28,7 +30,7 @@ export function makeBroker(o: BrokerOptions): ServiceBroker {
     transporter: o.transporter === false ? null : { type: 'NATS', options: { servers: [o.natsUrl], maxReconnectAttempts: -1, reconnectTimeWait: 200 } },
     serializer: 'JSON',
     validator: true,
-    metadata: { [RUNTIME_METADATA_KEY]: { namespace: o.namespace, natsUrl: o.natsUrl, redisUrl: o.redisUrl } },
+    metadata: { [RUNTIME_METADATA_KEY]: { namespace: o.namespace, natsUrl: o.natsUrl, redisUrl: o.redisUrl, allowPrivateNetworks: o.allowPrivateNetworks } },
     middlewares: [createChannelsMiddleware({ namespace: o.namespace, nats: o.natsUrl, publishTimeoutMs: 1_500 })],
   });
   for (const s of o.services ?? []) broker.createService(s);

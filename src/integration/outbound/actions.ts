@@ -1,5 +1,6 @@
 /** The outbound standard actions (`i_sendMessage`, `i_healthCheck`, `i_status`, `i_validateCredentials`) and the mixin that runs their runtime and queue consumer. */
 import { Errors, type Context, type Service, type ServiceActionsSchema, type ServiceSchema } from 'moleculer';
+import { runtimeOf } from '../../store';
 import type { AppContext, AppMeta, IntegrationConfig, OutboundMessage } from '../../types';
 import type { IntegrationServiceConfig } from '../types';
 import { runCredentialsCheck, runHealthCheck } from './checks';
@@ -68,7 +69,8 @@ export function createOutboundActions<TPayload, TChannel extends IntegrationConf
         const runtime = outboundRuntimeOf(this, config);
         const channel = await resolveOwnedChannel(lookupFor(this, ctx), ctx.params.channelId, config.spec.platform, tenantOf(ctx));
         const hook = config.checkHealth ? () => config.checkHealth!.call(this, ctx as unknown as AppContext, channel as TChannel) : undefined;
-        return { integration: this.name, ...(await runHealthCheck(channel, runtime.options.checkTimeoutMs, hook)) };
+        const policy = { allowPrivateNetworks: runtimeOf(this.broker).allowPrivateNetworks };
+        return { integration: this.name, ...(await runHealthCheck(channel, runtime.options.checkTimeoutMs, hook, policy)) };
       },
     },
     i_status: {

@@ -1,5 +1,6 @@
 /** `i_healthCheck` and `i_validateCredentials`: the integration's hook under a timeout, or a default; secrets scrubbed from the answer. */
 import { TimeoutError } from '../../errors';
+import { guardedFetch, type OutboundUrlPolicy } from '../../security';
 import type { IntegrationConfig } from '../../types';
 import type { ChannelHealth, CredentialsCheck } from '../types';
 import { scrubSecrets } from './scrub';
@@ -30,12 +31,13 @@ export function probeUrl(channel: IntegrationConfig): string | undefined {
  * platform is reachable; a network error or the timeout means it is not. Without a URL to probe,
  * the channel counts as healthy (it resolved and is active) with `details.probed: false`.
  */
-export async function defaultHealth(channel: IntegrationConfig, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<ChannelHealth> {
+export async function defaultHealth(channel: IntegrationConfig, timeoutMs: number, policy: OutboundUrlPolicy = {}): Promise<ChannelHealth> {
   const url = probeUrl(channel);
   if (!url) return { healthy: true, message: 'channel active; no URL to probe (set settings.healthUrl)', details: { probed: false } };
   const started = Date.now();
   try {
-    const response = await fetchImpl(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    // The probe URL is the tenant's: internal addresses are refused (UnsafeUrlError) unless the policy allows them.
+    const response = await guardedFetch(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) }, policy);
     await response.body?.cancel().catch(() => undefined);
     return { healthy: true, message: `reachable (HTTP ${response.status})`, latencyMs: Date.now() - started, details: { probed: true, status: response.status } };
   } catch (err) {
@@ -44,11 +46,13 @@ export async function defaultHealth(channel: IntegrationConfig, timeoutMs: numbe
 }
 
 /** Runs a health hook (or the default) under the timeout; a throw or timeout is reported unhealthy, never as an error. */
-export async function runHealthCheck(channel: IntegrationConfig, timeoutMs: number, hook?: () => Promise<ChannelHealth>): Promise<ChannelHealth & { channelId: string }> {
+export async function runHealthCheck(
+  channel: IntegrationConfig, timeoutMs: number, hook?: () => Promise<ChannelHealth>, policy: OutboundUrlPolicy = {},
+): Promise<ChannelHealth & { channelId: string }> {
   const started = Date.now();
   let health: ChannelHealth;
   try {
-    health = await withTimeout(hook ? hook() : defaultHealth(channel, timeoutMs), timeoutMs, 'health check');
+    health = await withTimeout(hook ? hook() : defaultHealth(channel, timeoutMs, policy), timeoutMs, 'health check');
   } catch (err) {
     health = { healthy: false, message: (err as Error).message, latencyMs: Date.now() - started };
   }
