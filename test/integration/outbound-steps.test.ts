@@ -4,7 +4,7 @@ import { defineIntegration } from '../../src/integration';
 import { telegramSecretToken } from '../../src/security';
 import { newCounters } from '../../src/integration/outbound/counters';
 import { EventOutbox, publishEvent } from '../../src/integration/outbound/events';
-import { withIdempotency } from '../../src/integration/outbound/idempotency';
+import { idempotencyStoreKey, withIdempotency } from '../../src/integration/outbound/idempotency';
 import { resolveOutboundOptions } from '../../src/integration/outbound/options';
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS, rateLimitFor, takeRateLimitToken } from '../../src/integration/outbound/rate-limit';
 import { scrubSecrets } from '../../src/integration/outbound/scrub';
@@ -161,6 +161,28 @@ describe('sendMessage pipeline', () => {
     expect(sends).toBe(1);
     expect(results.every((r) => r.messageId === 'one')).toBe(true);
     expect(p.counters.rateLimited).toBe(0);
+  });
+
+  it('an idempotency key is scoped to the channel\'s tenant: a channel id reused by another tenant does not replay the old result', async () => {
+    let owner = 't1';
+    let sends = 0;
+    const p = pipeline({
+      lookupChannel: async (id) => (id === 'c1' ? channel({ tenantId: owner }) : null),
+      send: async () => ({ messageId: `m${++sends}` }),
+    });
+    const message = { conversationId: 'x', content: { type: 'text' as const, text: 'hi' } };
+    await expect(sendMessage(p, { channelId: 'c1', idempotencyKey: 'k', message })).resolves.toMatchObject({ messageId: 'm1', duplicate: false });
+    await expect(sendMessage(p, { channelId: 'c1', idempotencyKey: 'k', message })).resolves.toMatchObject({ messageId: 'm1', duplicate: true });
+    owner = 't2'; // c1 deleted by t1, created again by t2
+    await expect(sendMessage(p, { channelId: 'c1', idempotencyKey: 'k', message })).resolves.toMatchObject({ messageId: 'm2', duplicate: false });
+    expect(sends).toBe(2);
+    expect(await p.store.get(idempotencyStoreKey('tg', 't1', 'c1', 'k'))).toMatch(/"messageId":"m1"/);
+    expect(await p.store.get(idempotencyStoreKey('tg', 't2', 'c1', 'k'))).toMatch(/"messageId":"m2"/);
+  });
+
+  it('idempotencyStoreKey: integration, tenant, channel, key', () => {
+    expect(idempotencyStoreKey('tg', 't1', 'c1', 'k')).toBe('idem:tg:t1:c1:k');
+    expect(idempotencyStoreKey('tg', 'a:b', 'c', 'k')).not.toBe(idempotencyStoreKey('tg', 'a', 'b', 'c:k'));
   });
 
   it('a store outage fails closed with 503 before anything is sent', async () => {

@@ -1,4 +1,10 @@
-/** Step 5: claim the event id in the store (SET NX, short TTL) — done → duplicate, held by a request in flight → 409. Store down → 503. */
+/**
+ * Step 5: claim the event id in the store — done → duplicate, held by a request in flight → 409, partly
+ * stored by an earlier delivery → claimed, resuming after what is stored. Store down → 503.
+ *
+ * The key's value: `pending:<uuid>` (a request in flight, `claimTtlMs`), `partial:<n>` (messages 0..n-1
+ * stored, none in flight, `doneTtlMs`) or `done` (every message stored, `doneTtlMs`).
+ */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../../errors';
 import type { KeyValueStore } from '../../store';
@@ -6,17 +12,37 @@ import type { KeyValueStore } from '../../store';
 /** The value of a claim key once its messages are all stored. */
 export const DONE_MARK = 'done';
 
-/** A claim this request holds: release it on failure, commit it on success. */
+const PARTIAL = 'partial:';
+
+/** The value of a claim key whose first `stored` messages are stored and that no request holds. */
+export function partialMark(stored: number): string {
+  return `${PARTIAL}${stored}`;
+}
+
+/** The count in a `partial:<n>` value; undefined for any other value. */
+function storedIn(value: string): number | undefined {
+  if (!value.startsWith(PARTIAL)) return undefined;
+  const n = Number(value.slice(PARTIAL.length));
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** A claim this request holds: give it up on failure, commit it on success. */
 export interface HeldClaim {
   key: string;
   token: string;
+  /** Messages stored by earlier deliveries of the event: publishing resumes at this index. */
+  from: number;
 }
 
 export type ClaimOutcome = { state: 'claimed'; claim: HeldClaim } | { state: 'done' };
 
-/** The store key of an event: `inbound:<integration>:<channelId>:<eventId>`. */
-export function claimKey(integration: string, channelId: string, eventId: string): string {
-  return `inbound:${integration}:${channelId}:${eventId}`;
+/**
+ * The store key of an event: `inbound:<integration>:<tenantId>:<channelId>:<eventId>`. The tenant keeps
+ * a channel id reused by another tenant apart from the deleted channel's events; `encodeURIComponent`
+ * keeps a `:` in an id from shifting the parts (registry ids are unchanged by it).
+ */
+export function claimKey(integration: string, tenantId: string, channelId: string, eventId: string): string {
+  return `inbound:${integration}:${encodeURIComponent(tenantId)}:${encodeURIComponent(channelId)}:${eventId}`;
 }
 
 function unavailable(err: unknown): UnavailableError {
@@ -24,18 +50,22 @@ function unavailable(err: unknown): UnavailableError {
 }
 
 /**
- * Claims `key` for this request. Resolves `claimed` (go on) or `done` (a duplicate, answer 200);
- * throws `ConflictError` (409) while another request holds it, `UnavailableError` (503) when the store fails.
+ * Claims `key` for this request for `claimTtlMs`. Resolves `claimed` (go on, from `claim.from`) or `done`
+ * (a duplicate, answer 200); throws `ConflictError` (409) while another request holds it,
+ * `UnavailableError` (503) when the store fails. Of concurrent claimers of a partial event, one wins.
  */
 export async function claimEvent(store: KeyValueStore, key: string, claimTtlMs: number): Promise<ClaimOutcome> {
   const token = `pending:${randomUUID()}`;
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await store.setIfAbsent(key, token, claimTtlMs)) return { state: 'claimed', claim: { key, token } };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await store.setIfAbsent(key, token, claimTtlMs)) return { state: 'claimed', claim: { key, token, from: 0 } };
       const current = await store.get(key);
+      if (current === null) continue; // the other claim expired or was released between the two calls
       if (current === DONE_MARK) return { state: 'done' };
-      if (current !== null) break; // held by a request in flight
-      // the other claim expired or was released between the two calls: try once more
+      const stored = storedIn(current);
+      if (stored === undefined) break; // held by a request in flight
+      if (await store.replaceIfEquals(key, current, token, claimTtlMs)) return { state: 'claimed', claim: { key, token, from: stored } };
+      // another delivery resumed it first: look again (it is in flight now → 409)
     }
   } catch (err) {
     throw unavailable(err);
@@ -43,9 +73,15 @@ export async function claimEvent(store: KeyValueStore, key: string, claimTtlMs: 
   throw new ConflictError('this event is being processed by another request; retry later', { retryAfterSeconds: 1 });
 }
 
-/** Releases a claim after a failure, so the platform's retry can claim it again. Never throws (the TTL frees it anyway). */
-export async function releaseClaim(store: KeyValueStore, claim: HeldClaim): Promise<boolean> {
+/**
+ * Gives the claim up after a failure, so the platform's retry can claim it again. With `stored` > 0
+ * messages stored (counting earlier deliveries), the key becomes `partial:<stored>` for `doneTtlMs`, so
+ * the retry publishes only the rest, however late it comes; with none, the key is deleted. Only while
+ * this request still holds it. Never throws: if the store fails, the claim expires after its TTL.
+ */
+export async function releaseClaim(store: KeyValueStore, claim: HeldClaim, stored: number, doneTtlMs: number): Promise<boolean> {
   try {
+    if (stored > 0) return await store.replaceIfEquals(claim.key, claim.token, partialMark(stored), doneTtlMs);
     return await store.deleteIfEquals(claim.key, claim.token);
   } catch {
     return false;

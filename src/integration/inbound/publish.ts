@@ -22,9 +22,20 @@ export interface PublishContext {
   receivedAt: number;
 }
 
-/** Publishes the messages in order; the first failure stops and throws `PublishError` (503). Resolves with the count stored. */
-export async function publishMessages(publish: Publisher, channel: string, messages: NormalizedMessage[], ctx: PublishContext): Promise<number> {
-  for (let index = 0; index < messages.length; index++) {
+/** How far an event's publishing got: messages `0..stored-1` are stored. */
+export interface PublishProgress {
+  stored: number;
+}
+
+/**
+ * Publishes the messages in order from `progress.stored` (earlier deliveries stored the ones before),
+ * counting each PubAck into `progress`; the first failure stops and throws `PublishError` (503) —
+ * `progress.stored` then says what is stored. Resolves with the event's message count.
+ */
+export async function publishMessages(
+  publish: Publisher, channel: string, messages: NormalizedMessage[], ctx: PublishContext, progress: PublishProgress = { stored: 0 },
+): Promise<number> {
+  for (let index = progress.stored; index < messages.length; index++) {
     const msgID = messageId(ctx.integration, ctx.channelId, ctx.eventId, index);
     const payload: MessageReceivedPayload = {
       tenantId: ctx.tenantId, channelId: ctx.channelId, integration: ctx.integration,
@@ -36,6 +47,7 @@ export async function publishMessages(publish: Publisher, channel: string, messa
       if (err instanceof PublishError) throw err;
       throw new PublishError(`message ${index + 1} of ${messages.length} was not stored; retry the webhook`, { msgID, index }, err);
     }
+    progress.stored = index + 1;
   }
   return messages.length;
 }

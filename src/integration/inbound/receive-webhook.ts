@@ -1,4 +1,4 @@
-/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish, commit. */
+/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish (from where an earlier delivery stopped), commit. */
 import type { KeyValueStore } from '../../store';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
 import type { ResolvedInboundOptions } from '../options';
@@ -55,20 +55,21 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
   await validatePayload(p.validateWebhook, webhook);
   const eventId = await resolveEventId(p.eventId, webhook, verified);
 
-  const key = claimKey(p.integration, channel.id, eventId);
+  const key = claimKey(p.integration, channel.tenantId, channel.id, eventId);
   const claimed = await claimEvent(p.store, key, p.options.claimTtlMs);
   if (claimed.state === 'done') return { success: true, duplicate: true, messages: 0, eventId };
 
-  let stored: number;
+  const progress = { stored: claimed.claim.from }; // an earlier delivery may have stored some already
+  let count: number;
   try {
     const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
-    stored = await publishMessages(p.publish, p.receivedChannel, messages, {
+    count = await publishMessages(p.publish, p.receivedChannel, messages, {
       integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt,
-    });
+    }, progress);
   } catch (err) {
-    await releaseClaim(p.store, claimed.claim);
+    await releaseClaim(p.store, claimed.claim, progress.stored, p.options.doneTtlMs);
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return { success: true, messages: stored, eventId };
+  return { success: true, messages: count, eventId };
 }

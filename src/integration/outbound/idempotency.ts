@@ -22,9 +22,13 @@ export interface IdempotencyOptions {
 const PENDING = 'pending:';
 const DONE = 'done:';
 
-/** The store key of an idempotency key (scoped to the integration and channel). */
-export function idempotencyStoreKey(integration: string, channelId: string, key: string): string {
-  return `idem:${integration}:${channelId}:${key}`;
+/**
+ * The store key of an idempotency key: `idem:<integration>:<tenantId>:<channelId>:<key>`, scoped to the
+ * channel's tenant, so a channel id reused by another tenant never replays the deleted channel's results.
+ * `encodeURIComponent` keeps a `:` in an id from shifting the parts (registry ids are unchanged by it).
+ */
+export function idempotencyStoreKey(integration: string, tenantId: string, channelId: string, key: string): string {
+  return `idem:${integration}:${encodeURIComponent(tenantId)}:${encodeURIComponent(channelId)}:${key}`;
 }
 
 function replay(outcome: RememberedOutcome, key: string): { messageId: string; metadata?: Record<string, unknown>; attempts: number } {

@@ -176,7 +176,7 @@ export async function sendMessage(p: SendPipeline, request: SendRequest): Promis
     }
   };
   const result = await guardStore('idempotency', () => withIdempotency(
-    p.store, idempotencyStoreKey(p.integration, channel.id, key), key,
+    p.store, idempotencyStoreKey(p.integration, channel.tenantId, channel.id, key), key,
     { ttlMs: p.options.idempotencyTtlMs, claimTtlMs: p.options.idempotencyClaimTtlMs, waitMs: p.options.idempotencyWaitMs },
     run, attemptsOf,
   ), () => sendError);

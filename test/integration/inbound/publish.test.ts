@@ -20,4 +20,22 @@ describe('publishMessages', () => {
     expect(err).toMatchObject({ code: 503, data: { msgID: 'i:c:e:1' } });
     expect(n).toBe(2);
   });
+  it('starts at `progress.stored` (a resumed event) and counts each PubAck into it, also on a failure', async () => {
+    const sent: string[] = [];
+    const progress = { stored: 1 };
+    await expect(publishMessages(async (_c, p, o) => { if (p.index === 2) throw new Error('no ack'); sent.push(o.msgID); }, 'x', [msg('a'), msg('b'), msg('c')], ctx, progress))
+      .rejects.toMatchObject({ code: 503, data: { msgID: 'i:c:e:2', index: 2 } });
+    expect(sent).toEqual(['i:c:e:1']);
+    expect(progress.stored).toBe(2);
+    await expect(publishMessages(async (_c, _p, o) => { sent.push(o.msgID); }, 'x', [msg('a'), msg('b'), msg('c')], ctx, progress)).resolves.toBe(3);
+    expect(sent).toEqual(['i:c:e:1', 'i:c:e:2']);
+    expect(progress.stored).toBe(3);
+  });
+  it('a publisher\'s own PublishError is passed on unchanged, and the count still says what was stored', async () => {
+    const own = new PublishError('no PubAck within 5000 ms');
+    const progress = { stored: 0 };
+    let n = 0;
+    await expect(publishMessages(async () => { if (n++ === 1) throw own; }, 'x', [msg('a'), msg('b')], ctx, progress)).rejects.toBe(own);
+    expect(progress.stored).toBe(1);
+  });
 });
