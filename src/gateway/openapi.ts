@@ -21,13 +21,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (validation details in `details`)',
   401: 'Missing or unknown API key / invalid webhook signature or timestamp',
   403: 'The channel belongs to another tenant',
-  404: 'Unknown (or disabled) channel or integration',
+  404: 'Unknown (or disabled) channel, a channel of another platform, or no such integration',
   409: 'Conflict: the channel exists, or a send with this idempotency key is in progress',
   413: 'Body over the limit',
   415: 'Content type is not application/json',
   429: 'Rate limit reached; see Retry-After',
+  501: 'NOT_IMPLEMENTED: the integration does not send, or does not take queued sends',
   502: 'The platform refused the message (PLATFORM_ERROR) or every retry failed (RETRY_EXHAUSTED)',
-  503: 'A dependency (NATS, Redis) is unavailable; retry later',
+  503: 'A dependency (NATS, Redis) or the integration (known, no instance available) is unavailable; retry later',
   504: 'SEND_AMBIGUOUS: the platform may or may not have received the message; it was not resent',
 };
 
@@ -99,7 +100,7 @@ const schemas: Json = {
       duplicate: { type: 'boolean', description: 'Answered from the idempotency key, nothing sent' }, idempotencyKey: { type: 'string' },
     },
   },
-  Queued: { type: 'object', properties: { queued: { type: 'boolean' }, integration: { type: 'string' }, channelId: { type: 'string' }, stream: { type: 'string' }, seq: { type: 'integer' }, duplicate: { type: 'boolean' } } },
+  Queued: { type: 'object', properties: { queued: { type: 'boolean' }, integration: { type: 'string' }, channelId: { type: 'string' }, stream: { type: 'string' }, seq: { type: 'integer' }, duplicate: { type: 'boolean' }, idempotencyKey: { type: 'string' } } },
   Health: { type: 'object', properties: { integration: { type: 'string' }, channelId: { type: 'string' }, healthy: { type: 'boolean' }, message: { type: 'string' }, latencyMs: { type: 'number' }, details: { type: 'object', additionalProperties: true } } },
   CredentialsCheck: { type: 'object', properties: { integration: { type: 'string' }, channelId: { type: 'string' }, valid: { type: 'boolean' }, checked: { type: 'boolean' }, message: { type: 'string' } } },
   Status: {
@@ -157,13 +158,13 @@ export function operatorOpenApi(options: OpenApiOptions = {}): Json {
       [`${api}/integrations/{integration}/channels/{channelId}/messages`]: {
         parameters: [integration, channel],
         post: keyed({
-          summary: 'Send a message (with retries); `?mode=queued` puts it on the durable queue instead (202)',
+          summary: 'Send a message (with retries); `?mode=queued` puts it on the durable queue instead (202), after the same checks (400, 403, 404)',
           parameters: [
             { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } },
             { name: 'mode', in: 'query', required: false, schema: { type: 'string', enum: ['queued'] } },
           ],
           requestBody: body(ref('SendRequest')),
-          responses: { 200: json(ref('SendOutcome')), 202: json(ref('Queued'), 'Queued'), ...errors(400, 403, 404, 409, 429, 502, 503, 504) },
+          responses: { 200: json(ref('SendOutcome')), 202: json(ref('Queued'), 'Queued'), ...errors(400, 403, 404, 409, 429, 501, 502, 503, 504) },
         }),
       },
       [`${api}/integrations/{integration}/channels/{channelId}/health`]: {

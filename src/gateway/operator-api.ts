@@ -5,13 +5,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'moleculer';
-import { channelNames } from '../channels/names';
 import { BadRequestError, NotFoundError } from '../errors';
-import { runtimeOf } from '../store';
 import type { AppMeta } from '../types';
 import { authenticate, parseApiKeys, type ApiKey, type ApiPrincipal } from './api-keys';
 import { errorBody, writeErrorBody, type ErrorBody } from './error-response';
 import { operatorOpenApi } from './openapi';
+import { serviceCallError } from './service-errors';
 import { checkContentType, readRawBody } from './webhook-body';
 
 /** Default URL prefix of the operator API. */
@@ -163,21 +162,19 @@ export function operatorRouteSpecs(registry = DEFAULT_REGISTRY_SERVICE): RouteSp
     {
       method: 'POST', path: '/integrations/:integration/channels/:channelId/messages', body: true,
       async run(input) {
-        const { params, body, call, query, ctx } = input;
-        const integration = segment(params, 'integration');
-        const channelId = segment(params, 'channelId');
+        const { body, call, query } = input;
+        const integration = segment(input.params, 'integration');
+        const channelId = segment(input.params, 'channelId');
         const message = objectField(body, 'message');
         if (!message) throw new BadRequestError('`message` is required', { field: 'message' });
         const idempotencyKey = idempotencyKeyOf(input);
+        const params = { channelId, message, ...(idempotencyKey ? { idempotencyKey } : {}) };
         if (query.get('mode') === 'queued') {
-          // Ownership is checked now (registry channels only) and again by the consumer at send time.
-          await call(`${registry}.get`, { id: channelId });
-          const payload = { integration, channelId, message, tenantId: input.principal.tenantId, ...(idempotencyKey ? { idempotencyKey } : {}) };
-          const ack = await ctx.broker.sendToChannel(channelNames(runtimeOf(ctx.broker).namespace).OUTBOUND_SEND, payload,
-            idempotencyKey ? { msgID: `queue:${integration}:${channelId}:${idempotencyKey}` } : {});
-          return { status: 202, body: { queued: true, integration, channelId, ...(ack ? { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate } : {}) } };
+          // The integration checks the params, the channel and the tenant as for a direct send (400/404/403),
+          // then queues it; an unknown integration is 404 here, never a message no consumer takes.
+          return { status: 202, body: await call(`${integration}.i_sendMessage`, { ...params, queued: true }) };
         }
-        return { body: await call(integrationAction(params, 'i_sendMessage'), { channelId, message, ...(idempotencyKey ? { idempotencyKey } : {}) }) };
+        return { body: await call(`${integration}.i_sendMessage`, params) };
       },
     },
     {
@@ -217,9 +214,8 @@ export function operatorApiRoutes(options: OperatorApiOptions = {}) {
         try {
           return await ctx.call(action, params, { timeout: timeoutMs, retries: 0, meta: { tenantId: principal.tenantId, apiKeyId: principal.apiKeyId } });
         } catch (err) {
-          const e = err as { type?: unknown; data?: { action?: unknown } };
-          if ((e.type === 'SERVICE_NOT_FOUND' || e.type === 'SERVICE_NOT_AVAILABLE') && e.data?.action === action) throw new NotFoundError(`no service for ${action.split('.')[0]}`);
-          throw err;
+          // No such service → 404; known but without an available instance, or this node cut off → 503.
+          throw serviceCallError(err, action, ctx.broker, () => new NotFoundError(`no service for ${action.split('.')[0]}`));
         }
       };
       const url = req.url ?? '';

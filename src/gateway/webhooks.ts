@@ -4,9 +4,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'moleculer';
-import { NotFoundError, UnavailableError } from '../errors';
+import { NotFoundError } from '../errors';
 import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
 import { errorBody, writeErrorBody } from './error-response';
+import { serviceCallError } from './service-errors';
 import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
@@ -57,19 +58,12 @@ function target(req: WebRequest): { integration: string; channelId: string } {
   return { integration, channelId };
 }
 
-/** Calls the action; an unknown integration (no such service) → 404. */
+/** Calls the action; an unknown integration → 404, one that is only unreachable → 503 (see {@link serviceCallError}). */
 async function callIntegration(req: WebRequest, action: string, params: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
   try {
     return await req.$ctx.call(action, params, { timeout: timeoutMs, retries: 0 });
   } catch (err) {
-    const e = err as { type?: unknown; data?: { action?: unknown } };
-    if ((e.type === 'SERVICE_NOT_FOUND' || e.type === 'SERVICE_NOT_AVAILABLE') && e.data?.action === action) {
-      // Cut off from the other nodes, "not found" may only mean "not reachable": never tell a platform 404 then.
-      const transit = (req.$ctx.broker as unknown as { transit?: { connected?: boolean } }).transit;
-      if (transit && !transit.connected) throw new UnavailableError('the integration is not reachable right now; retry later', undefined, err);
-      throw new NotFoundError(`no integration "${action.split('.')[0]}"`);
-    }
-    throw err;
+    throw serviceCallError(err, action, req.$ctx.broker, () => new NotFoundError(`no integration "${action.split('.')[0]}"`));
   }
 }
 

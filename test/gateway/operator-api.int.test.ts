@@ -10,7 +10,7 @@ import { operatorApiRoutes, operatorRouteSpecs, webhookRoutes } from '../../src/
 import { channelRegistry, channelRegistryActions } from '../../src/registry';
 import { freePort, startNats, startRedis, type ServerProcess } from '../harness/servers';
 import { startFakeTelegram, type FakeTelegram } from '../integration/outbound-platform';
-import { sentEvents, telegramIntegration } from '../integration/outbound-stack';
+import { readStream, sentEvents, telegramIntegration } from '../integration/outbound-stack';
 import { freshNamespace, makeBroker, uid } from '../integration/stack';
 
 const KEY_A = `sk_acme_${'a'.repeat(24)}`;
@@ -35,6 +35,8 @@ beforeAll(async () => {
   };
   broker = makeBroker({
     nodeID: `api-${uid()}`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, transporter: false,
+    // The fake platform is on loopback: allow it, as a deployment with an internal platform would.
+    allowPrivateNetworks: true,
     services: [gateway, { name: 'registry', actions: channelRegistryActions() }, telegramIntegration('tg')],
   });
   await broker.start();
@@ -208,6 +210,37 @@ describe('sending and checks through /api', () => {
     }
     expect(platform.requests.filter((r) => r.token === ch.token)).toHaveLength(1);
     expect(channelNames(ns).OUTBOUND_SEND).toMatch(/outbound\.send$/);
+  });
+
+  it('a queued send is checked like a direct one before anything is queued: 404, 400, 403 — the same answers', async () => {
+    const ch = await seedChannel('acme');
+    const theirs = await seedChannel('globex');
+    const other = `wa-${uid()}`;
+    await channelRegistry(broker).create({ id: other, tenantId: 'acme', platform: 'whatsapp', credentials: { token: 'x' }, settings: {} });
+    const off = await seedChannel('acme');
+    await channelRegistry(broker).disable(off.id);
+    const message = { conversationId: 'q', content: { type: 'text', text: 'x' } };
+    const cases: Array<{ path: string; body: unknown; status: number }> = [
+      { path: `/integrations/typo/channels/${ch.id}/messages`, body: { message }, status: 404 },
+      { path: `/integrations/tg/channels/${ch.id}/messages`, body: { message: { foo: 1 } }, status: 400 },
+      { path: `/integrations/tg/channels/${ch.id}/messages`, body: { message: { conversationId: 'q' } }, status: 400 },
+      { path: `/integrations/tg/channels/nope-${uid()}/messages`, body: { message }, status: 404 },
+      { path: `/integrations/tg/channels/${other}/messages`, body: { message }, status: 404 },
+      { path: `/integrations/tg/channels/${off.id}/messages`, body: { message }, status: 404 },
+      { path: `/integrations/tg/channels/${theirs.id}/messages`, body: { message }, status: 403 },
+    ];
+    for (const c of cases) {
+      const direct = await api('POST', c.path, KEY_A, c.body);
+      const queued = await api('POST', `${c.path}?mode=queued`, KEY_A, c.body);
+      expect({ path: c.path, direct: direct.status, queued: queued.status }).toEqual({ path: c.path, direct: c.status, queued: c.status });
+      expect(queued.body).toMatchObject({ error: direct.body.error, code: c.status });
+      if (c.status === 400) expect(queued.body.details).toEqual(direct.body.details);
+    }
+    // nothing reached the queue (its consumer would have had to skip or dead-letter it)
+    await new Promise((r) => setTimeout(r, 300));
+    const queuedIds = new Set((await readStream(nats.url, channelNames(ns).OUTBOUND_SEND)).map((m) => m.data.channelId));
+    for (const id of [ch.id, theirs.id, other, off.id]) expect(queuedIds.has(id)).toBe(false);
+    expect(platform.requests.filter((r) => r.token === ch.token || r.token === theirs.token)).toHaveLength(0);
   });
 
   it('health, credentials and status answer without secrets', async () => {

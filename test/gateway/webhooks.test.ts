@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { errorBody } from '../../src/gateway/error-response';
 import { contentTypeAccepted, queryOf, readRawBody } from '../../src/gateway/webhook-body';
 import { webhookRoutes } from '../../src/gateway/webhooks';
+import { Errors } from 'moleculer';
 import { ConflictError, PublishError, SignatureError } from '../../src/errors';
 
 function request(chunks: Buffer[], headers: Record<string, string> = {}): IncomingMessage {
@@ -73,5 +74,47 @@ describe('readRawBody on an aborted request', () => {
     s.write(Buffer.from('{"a":'));
     s.destroy();
     await expect(read).rejects.toMatchObject({ code: 400 });
+  });
+});
+
+describe('webhook routes when the integration cannot be reached', () => {
+  /** Runs the POST alias against a fake ctx whose call rejects with `err`; resolves with the answer. */
+  async function answerFor(err: unknown, transit?: { connected: boolean }): Promise<{ status: number; body: Record<string, unknown> }> {
+    const [route] = webhookRoutes();
+    const req = new PassThrough();
+    Object.assign(req, {
+      method: 'POST', url: '/webhooks/tg/ch-1', headers: { 'content-type': 'application/json' },
+      $params: { params: { integration: 'tg', channelId: 'ch-1' } },
+      $ctx: { call: () => Promise.reject(err), broker: transit ? { transit } : {} },
+    });
+    return new Promise((resolve) => {
+      let status = 0;
+      const res = {
+        headersSent: false,
+        writeHead(code: number) { status = code; },
+        end(body: string) { resolve({ status, body: JSON.parse(body) as Record<string, unknown> }); },
+      };
+      const alias = route.aliases['POST /:integration/:channelId'] as (req: unknown, res: unknown) => void;
+      alias.call({ logger: { error: () => undefined } }, req, res);
+      req.end('{"id":"e1"}');
+    });
+  }
+  const action = 'tg.i_receiveWebhook';
+
+  it('a known integration with no available instance → 503 (a platform retries; it never disables the webhook)', async () => {
+    const res = await answerFor(new Errors.ServiceNotAvailableError({ action }), { connected: true });
+    expect(res).toMatchObject({ status: 503, body: { error: 'UNAVAILABLE', code: 503 } });
+    expect((await answerFor(new Errors.ServiceNotAvailableError({ action }))).status).toBe(503);
+  });
+
+  it('no such integration → 404 only while connected to the other nodes (or with no transporter); cut off → 503', async () => {
+    expect(await answerFor(new Errors.ServiceNotFoundError({ action }), { connected: true })).toMatchObject({ status: 404, body: { error: 'NOT_FOUND' } });
+    expect((await answerFor(new Errors.ServiceNotFoundError({ action }))).status).toBe(404);
+    expect((await answerFor(new Errors.ServiceNotFoundError({ action }), { connected: false })).status).toBe(503);
+  });
+
+  it('a service the integration depends on being missing is not a missing integration → 503, never 404', async () => {
+    expect((await answerFor(new Errors.ServiceNotFoundError({ action: 'registry.get' }), { connected: true })).status).toBe(503);
+    expect((await answerFor(new Errors.ServiceNotAvailableError({ action: 'registry.get' }), { connected: true })).status).toBe(503);
   });
 });

@@ -118,10 +118,52 @@ it("a queued send naming another tenant than the channel's is refused (403) and 
   expect(ch.requests()).toHaveLength(0);
 });
 
-it('queued sends for another integration are left alone', async () => {
+it('an invalid queued message is dead-lettered at once with the validation error, never sent, no message.failed', async () => {
   const ch = await newChannel();
-  await brokers[0]!.sendToChannel(channelNames(ns).OUTBOUND_SEND, { integration: 'someone-else', channelId: ch.id, message: text('c', 'x') });
-  await new Promise((r) => setTimeout(r, 500));
+  for (const message of [{ foo: 1 }, { conversationId: 'c' }, { conversationId: '', content: { type: 'text', text: 'x' } }]) {
+    await brokers[0]!.sendToChannel(channelNames(ns).OUTBOUND_SEND, { integration: 'tg', channelId: ch.id, message });
+  }
+  const letters = await waitFor(() => deadLetters(nats.url, ns), (all) => all.filter((m) => m.data.channelId === ch.id).length === 3);
+  for (const letter of letters.filter((m) => m.data.channelId === ch.id)) {
+    expect(letter.headers).toMatchObject({ 'x-error-type': 'VALIDATION_ERROR', 'x-error-code': '422', 'x-delivery-count': '1', 'x-error-data': expect.stringContaining('message') });
+  }
+  await new Promise((r) => setTimeout(r, 300));
   expect(ch.requests()).toHaveLength(0);
-  expect((await deadLetters(nats.url, ns)).filter((m) => m.data.channelId === ch.id)).toHaveLength(0);
+  expect((await failedEvents(nats.url, ns)).filter((e) => e.data.channelId === ch.id)).toHaveLength(0);
+});
+
+it('a queued send no integration takes is not dropped silently: skipped by the others, logged as an error', async () => {
+  const ch = await newChannel();
+  const spies = brokers.map((b) => jest.spyOn(b.getLocalService('tg')!.logger, 'error'));
+  try {
+    await brokers[0]!.sendToChannel(channelNames(ns).OUTBOUND_SEND, { integration: 'someone-else', channelId: ch.id, message: text('c', 'x') });
+    const logged = () => spies.flatMap((spy) => spy.mock.calls).filter((args) => args.some((a) => typeof a === 'string' && a.includes('someone-else') && a.includes(ch.id)));
+    await waitFor(async () => logged().length, (n) => n > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    // one group (tg's) consumed it, on one of its two nodes: logged once
+    expect(logged()).toHaveLength(1);
+    expect(ch.requests()).toHaveLength(0);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+});
+
+it('queued sends for another integration are left to it, and not reported by the others', async () => {
+  const ch = await newChannel();
+  const spies = brokers.map((b) => jest.spyOn(b.getLocalService('tg')!.logger, 'error'));
+  const other = makeBroker({ nodeID: `node-other-${uid()}`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [telegramIntegration('tgother')] });
+  try {
+    await other.start();
+    const registry = (brokers[0] as unknown as { registry: { getServiceList(o: object): Array<{ name: string }> } }).registry;
+    await waitFor(async () => registry.getServiceList({ onlyAvailable: true }), (list) => list.some((svc) => svc.name === 'tgother'));
+    await brokers[0]!.sendToChannel(channelNames(ns).OUTBOUND_SEND, { integration: 'tgother', channelId: ch.id, message: text('c', 'x') });
+    await waitFor(async () => ch.requests().length, (n) => n === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ch.requests()[0]!.headers['x-node']).toBe(other.nodeID);
+    expect((await deadLetters(nats.url, ns)).filter((m) => m.data.channelId === ch.id)).toHaveLength(0);
+    expect(spies.flatMap((spy) => spy.mock.calls)).toHaveLength(0);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+    await other.stop();
+  }
 });

@@ -5,7 +5,7 @@ import type { AppContext, AppMeta, IntegrationConfig, OutboundMessage } from '..
 import type { IntegrationServiceConfig } from '../types';
 import { runCredentialsCheck, runHealthCheck } from './checks';
 import { resolveOutboundOptions } from './options';
-import { queueConsumer } from './queue';
+import { compileSendParamsCheck, enqueueSend, queueConsumer, type QueuedSend } from './queue';
 import { resolveOwnedChannel } from './resolve-channel';
 import { createOutboundRuntime, disposeOutboundRuntime, outboundRuntimeOf } from './runtime';
 import { sendMessage, type SendOutcome } from './send-message';
@@ -16,6 +16,11 @@ export interface SendMessageParams {
   message: OutboundMessage;
   /** Same key within its TTL (default 24 h) → one send; later calls get the first result. 1–200 characters. */
   idempotencyKey?: string;
+  /**
+   * Queue the send on `<ns>.outbound.send` instead of sending now: the params, the channel and the
+   * tenant are checked first (same answers as a direct send), then the call answers {@link QueuedSend}.
+   */
+  queued?: boolean;
 }
 
 /** `i_healthCheck` params. */
@@ -35,6 +40,17 @@ const MESSAGE = {
   props: { conversationId: { type: 'string', min: 1 }, content: { type: 'object', props: { type: 'string' } } },
 } as const;
 
+/**
+ * `i_sendMessage` params: the one validation of a send — direct, queued through the action, and each
+ * message the queue consumer takes (compiled with the same validator, {@link compileSendParamsCheck}).
+ */
+export const SEND_MESSAGE_PARAMS = {
+  channelId: CHANNEL_ID,
+  message: MESSAGE,
+  idempotencyKey: { type: 'string', min: 1, max: 200, optional: true },
+  queued: { type: 'boolean', optional: true },
+} as const;
+
 type Meta = AppMeta;
 const tenantOf = (ctx: Context<unknown, Meta>) => (typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined);
 
@@ -50,16 +66,18 @@ export function createOutboundActions<TPayload, TChannel extends IntegrationConf
   return {
     i_sendMessage: {
       visibility: 'published',
-      params: { channelId: CHANNEL_ID, message: MESSAGE, idempotencyKey: { type: 'string', min: 1, max: 200, optional: true } },
-      async handler(this: Service, ctx: Context<SendMessageParams, Meta>): Promise<SendOutcome> {
+      params: SEND_MESSAGE_PARAMS,
+      async handler(this: Service, ctx: Context<SendMessageParams, Meta>): Promise<SendOutcome | QueuedSend> {
         if (!config.sendMessage) throw new Errors.MoleculerClientError(`integration ${this.name} does not send messages`, 501, 'NOT_IMPLEMENTED');
         const runtime = outboundRuntimeOf(this, config);
         const tenantId = tenantOf(ctx);
-        return sendMessage(runtime.pipeline(ctx), {
+        const request = {
           channelId: ctx.params.channelId, message: ctx.params.message,
           ...(ctx.params.idempotencyKey ? { idempotencyKey: ctx.params.idempotencyKey } : {}),
           ...(tenantId !== undefined ? { tenantId } : {}),
-        });
+        };
+        if (ctx.params.queued === true) return enqueueSend(this, runtime, ctx, request);
+        return sendMessage(runtime.pipeline(ctx), request);
       },
     },
     i_healthCheck: {
@@ -117,7 +135,8 @@ export function outboundMixin<TPayload, TChannel extends IntegrationConfig>(conf
       if (runtime.options.queue.enabled && config.sendMessage) {
         // Read by the channels middleware right after `created`; a copy, so the schema object stays untouched.
         const schema = this.schema as ServiceSchema & { channels?: Record<string, unknown> };
-        schema.channels = { ...(schema.channels ?? {}), [runtime.queueChannel]: queueConsumer(this, runtime) };
+        const check = compileSendParamsCheck(this.broker, SEND_MESSAGE_PARAMS);
+        schema.channels = { ...(schema.channels ?? {}), [runtime.queueChannel]: queueConsumer(this, runtime, check) };
       }
     },
     async stopped(this: Service) {
