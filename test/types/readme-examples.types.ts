@@ -40,8 +40,12 @@ export const acme = defineIntegration({
     id: m.id, platform: 'acme', conversationId: m.chat, from: { id: m.from }, timestamp: m.ts,
     content: { type: 'text', text: m.text },
   })),
-  async sendMessage(_ctx, _message, channel, attempt) {
-    const res = await fetch(channel.settings.apiUrl as string, { method: 'POST', signal: attempt.signal });
+  async sendMessage(_ctx, message, channel, attempt) {
+    const res = await fetch('https://api.acme.example/v1/messages', {
+      method: 'POST', signal: attempt.signal,
+      headers: { authorization: `Bearer ${channel.credentials.token}`, 'idempotency-key': attempt.idempotencyKey },
+      body: JSON.stringify({ chat: message.conversationId, content: message.content }),
+    });
     await ensureOk(res);
     return { messageId: ((await res.json()) as { id: string }).id };
   },
