@@ -91,7 +91,7 @@ interface Subscription {
   consumer: PullConsumer;
 }
 
-const RECENT_ERRORS_MAX = 10_000;
+const FAILURES_MAX = 10_000;
 
 function isNotFound(err: unknown): boolean {
   const e = err as { code?: string; message?: string; api_error?: { code?: number } };
@@ -117,7 +117,8 @@ export class JetStreamAdapter extends BaseAdapter {
   private readonly ensured = new Map<string, Promise<string>>();
   private readonly subs = new Map<string, Subscription>();
   private readonly pendingPublishes = new Set<Promise<unknown>>();
-  private readonly recentErrors = new Map<string, unknown>();
+  /** Handler failures per message (`<channel id>|<seq>`) seen on this node, with the last error. */
+  private readonly failures = new Map<string, { count: number; err: unknown }>();
   private readonly random: () => number;
   private log!: LoggerInstance;
   private ready!: Promise<void>;
@@ -426,9 +427,17 @@ export class JetStreamAdapter extends BaseAdapter {
       await this.giveUp(chan, cfg, d, err, key);
       return;
     }
-    if (d.deliveryCount > 1 + cfg.maxRetries) {
-      // Handler attempts are used up (an earlier attempt crashed the process, or the dead-letter publish failed).
-      const err = this.recentErrors.get(key) ?? new Error(`delivered ${d.deliveryCount} times without an ack (handler crashed or timed out)`);
+    const failure = this.failures.get(key);
+    const failed = failure?.count ?? 0;
+    if (failed >= 1 + cfg.maxRetries) {
+      // Handler attempts are used up here; an earlier dead-letter publish failed: try it again.
+      await this.giveUp(chan, cfg, d, failure!.err, key);
+      return;
+    }
+    if (d.deliveryCount >= cfg.maxDeliver) {
+      // The last delivery the server allows is kept for the dead letter: a message that kills the
+      // process (or never gets acked) would otherwise stay in the stream unacked for good.
+      const err = failure?.err ?? new Error(`delivered ${d.deliveryCount} times without an ack (crash loop?); max_deliver ${cfg.maxDeliver} reached`);
       await this.giveUp(chan, cfg, d, err, key);
       return;
     }
@@ -440,15 +449,17 @@ export class JetStreamAdapter extends BaseAdapter {
       }
       await chan.handler(payload, d);
       d.ack();
-      this.recentErrors.delete(key);
+      this.failures.delete(key);
     } catch (err) {
       this.metricsIncrement('moleculer.channels.messages.errors.total', chan);
-      const retriesDone = d.deliveryCount - 1;
-      if (retriesDone < cfg.maxRetries) {
+      // Only handler failures count against maxRetries; redeliveries for other reasons (a crashed
+      // process, an ack lost with the connection, a stop) raise deliveryCount but are not failures.
+      const failures = failed + 1;
+      if (failures <= cfg.maxRetries) {
         this.metricsIncrement('moleculer.channels.messages.retries.total', chan);
-        const delay = retryDelay(retriesDone + 1, cfg.retryBackoff, this.random);
-        this.remember(key, err);
-        this.log?.debug(`channels: "${chan.name}" seq ${d.seq} failed (attempt ${d.deliveryCount}); retry in ${delay} ms`);
+        const delay = retryDelay(failures, cfg.retryBackoff, this.random);
+        this.remember(key, failures, err);
+        this.log?.debug(`channels: "${chan.name}" seq ${d.seq} failed (failure ${failures}, delivery ${d.deliveryCount}); retry in ${delay} ms`);
         d.nak(delay);
       } else {
         await this.giveUp(chan, cfg, d, err, key);
@@ -458,12 +469,13 @@ export class JetStreamAdapter extends BaseAdapter {
     }
   }
 
-  private remember(key: string, err: unknown): void {
-    this.recentErrors.delete(key);
-    this.recentErrors.set(key, err);
-    if (this.recentErrors.size > RECENT_ERRORS_MAX) {
-      const oldest = this.recentErrors.keys().next().value;
-      if (oldest !== undefined) this.recentErrors.delete(oldest);
+  /** Records this node's handler failures of one message (bounded; the oldest entries are dropped). */
+  private remember(key: string, count: number, err: unknown): void {
+    this.failures.delete(key);
+    this.failures.set(key, { count, err });
+    if (this.failures.size > FAILURES_MAX) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest !== undefined) this.failures.delete(oldest);
     }
   }
 
@@ -472,7 +484,7 @@ export class JetStreamAdapter extends BaseAdapter {
     if (!cfg.deadLettering.enabled) {
       this.log?.error(`channels: "${chan.name}" seq ${d.seq} failed after ${cfg.maxRetries} retries; dead lettering is off, message dropped:`, err);
       d.ack();
-      this.recentErrors.delete(key);
+      this.failures.delete(key);
       return;
     }
     try {
@@ -480,10 +492,11 @@ export class JetStreamAdapter extends BaseAdapter {
       this.metricsIncrement('moleculer.channels.messages.deadLettering.total', chan);
       this.log?.warn(`channels: "${chan.name}" seq ${d.seq} moved to "${cfg.deadLettering.queueName}" after ${d.deliveryCount} deliveries`);
       d.ack();
-      this.recentErrors.delete(key);
+      this.failures.delete(key);
     } catch (pubErr) {
-      this.remember(key, err);
-      const attempt = d.deliveryCount - cfg.maxRetries;
+      // the handler is not run again for this message here: only the dead letter is retried
+      this.remember(key, Math.max(1 + cfg.maxRetries, this.failures.get(key)?.count ?? 0), err);
+      const attempt = Math.max(1, d.deliveryCount - cfg.maxRetries);
       if (d.deliveryCount >= cfg.maxDeliver) {
         this.log?.error(`channels: "${chan.name}" seq ${d.seq}: dead-letter publish failed on the last allowed delivery (max_deliver ${cfg.maxDeliver}); the message stays in the stream unacked`, pubErr);
       } else {

@@ -73,7 +73,41 @@ it('a consumer process killed mid-handler (before ack): the message is redeliver
   }
 }, 40_000);
 
-it('a message that kills every consumer process that takes it is dead-lettered after 1 + maxRetries deliveries instead of looping forever — defect: stock sets no max_deliver and never gives up on it', async () => {
+it('maxRetries: 0 — a consumer killed mid-handler: the redelivery is processed by the survivor, not dead-lettered — defect: a crash redelivery was counted as a failed attempt and dead-lettered unprocessed', async () => {
+  const ns = freshNamespace('crash0');
+  const ch = channelNames(ns);
+  const dlq = deadLetterChannel(ns);
+  const child = spawnConsumer({ NATS_URL: nats.url, NS: ns, MODE: 'hang', MAX_RETRIES: '0' });
+  await waitFor(() => child.events.some((e) => e.event === 'ready'), 20_000, 50);
+
+  const publisher = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns });
+  brokers.push(publisher);
+  await publisher.start();
+  await publisher.sendToChannel(ch.OUTBOUND_SEND, { job: 1 }, { msgID: 'job-1' });
+  await waitFor(() => child.events.some((e) => e.event === 'started'), 5_000);
+
+  const processed: Array<{ job: number; deliveryCount: number }> = [];
+  const member = makeBroker({
+    kind: 'switchboard', url: nats.url, namespace: ns,
+    services: [{ name: 'survivor', channels: { [ch.OUTBOUND_SEND]: { group: 'workers', maxRetries: 0, handler: (p: { job: number }, raw: { deliveryCount: number }) => { processed.push({ job: p.job, deliveryCount: raw.deliveryCount }); } } } }],
+  });
+  brokers.push(member);
+  await member.start();
+  child.proc.kill('SIGKILL');
+  await child.exited;
+
+  await waitFor(() => processed.length === 1, 5_000);
+  expect(processed).toEqual([{ job: 1, deliveryCount: 2 }]);
+  const { nc, jsm } = await manager(nats.url);
+  try {
+    await waitFor(async () => (await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers')).num_ack_pending === 0, 3_000);
+    expect((await jsm.streams.info(streamNameFor(dlq))).state.messages).toBe(0);
+  } finally {
+    await nc.close();
+  }
+}, 40_000);
+
+it('a message that kills every consumer process that takes it is dead-lettered on the last delivery max_deliver allows (crash loop) instead of looping forever — defect: stock sets no max_deliver and never gives up on it', async () => {
   const ns = freshNamespace('poison');
   const ch = channelNames(ns);
   const dlq = deadLetterChannel(ns);
@@ -87,7 +121,8 @@ it('a message that kills every consumer process that takes it is dead-lettered a
     let crashes = 0;
     const inDlq = async () => ((await jsm.streams.info(streamNameFor(dlq))).state.messages === 1);
     for (let spawned = 0; spawned < 5 && !(await inDlq()); spawned++) {
-      const child = spawnConsumer({ NATS_URL: nats.url, NS: ns, MODE: 'exit', MAX_RETRIES: '1' });
+      // max_deliver = 1 + 0 + 2 = 3: crashes are not handler failures, so the handler runs on deliveries 1 and 2
+      const child = spawnConsumer({ NATS_URL: nats.url, NS: ns, MODE: 'exit', MAX_RETRIES: '0', DL_ATTEMPTS: '2' });
       const outcome = await Promise.race([
         child.exited.then(() => 'crashed' as const),
         waitFor(inDlq, 20_000, 100).then(() => 'dead-lettered' as const),
@@ -95,11 +130,11 @@ it('a message that kills every consumer process that takes it is dead-lettered a
       if (outcome === 'crashed') crashes++;
       else child.proc.kill('SIGKILL');
     }
-    expect(crashes).toBe(2); // delivery 1 and delivery 2 (the one retry) ran the handler
+    expect(crashes).toBe(2);
     await waitFor(inDlq, 1_000);
     const m = await jsm.streams.getMessage(streamNameFor(dlq), { seq: 1 });
     expect(headersOf(m.header)).toMatchObject({ 'x-original-msg-id': 'poison-1', 'x-delivery-count': '3' });
-    expect(headersOf(m.header)['x-error-message']).toMatch(/without an ack/);
+    expect(headersOf(m.header)['x-error-message']).toMatch(/delivered 3 times without an ack \(crash loop\?\)/);
   } finally {
     await nc.close();
   }
