@@ -20,10 +20,19 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
 
 const MAX_VALUE = 8 * 1024;
 
-/** A header-safe value: JSON string escaping without the quotes (no CR/LF), capped at 8 KiB. */
-export function encodeHeaderValue(value: string): string {
-  const s = JSON.stringify(value).slice(1, -1);
+/** A header-safe value: JSON string escaping without the quotes (no CR/LF), capped at 8 KiB. Non-strings are converted with `String()` (null/undefined → ''). */
+export function encodeHeaderValue(value: unknown): string {
+  const s = JSON.stringify(toText(value)).slice(1, -1);
   return s.length > MAX_VALUE ? s.slice(0, MAX_VALUE) : s;
+}
+
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value ?? '');
+  } catch {
+    return Object.prototype.toString.call(value); // e.g. an object whose toString throws
+  }
 }
 
 /** The inverse of {@link encodeHeaderValue} (a truncated value decodes as far as it can). */
@@ -50,21 +59,22 @@ export interface DeadLetterError {
 export function errorFields(err: unknown): DeadLetterError {
   if (err instanceof Error) {
     const e = err as Error & { code?: unknown; type?: unknown; retryable?: unknown; data?: unknown };
+    // Anything may have been assigned to these fields: never let one make the dead letter impossible.
     return {
-      name: e.name,
-      message: e.message,
-      code: e.code === undefined || e.code === null ? undefined : String(e.code),
+      name: toText(e.name) || 'Error',
+      message: toText(e.message),
+      code: e.code === undefined || e.code === null ? undefined : toText(e.code),
       type: typeof e.type === 'string' ? e.type : undefined,
       retryable: typeof e.retryable === 'boolean' ? e.retryable : undefined,
-      stack: e.stack,
+      stack: e.stack === undefined || e.stack === null ? undefined : toText(e.stack),
       data: e.data,
     };
   }
   let message: string;
   try {
-    message = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+    message = typeof err === 'string' ? err : JSON.stringify(err) ?? toText(err);
   } catch {
-    message = String(err);
+    message = toText(err);
   }
   return { name: 'Error', message };
 }
@@ -83,7 +93,8 @@ export function errorHeaders(err: unknown, now: number = Date.now()): Record<str
   if (f.stack !== undefined) h[DEAD_LETTER_HEADERS.ERROR_STACK] = encodeHeaderValue(f.stack);
   if (f.data !== undefined) {
     try {
-      h[DEAD_LETTER_HEADERS.ERROR_DATA] = encodeHeaderValue(JSON.stringify(f.data));
+      const json = JSON.stringify(f.data);
+      if (json !== undefined) h[DEAD_LETTER_HEADERS.ERROR_DATA] = encodeHeaderValue(json);
     } catch {
       // data not serializable: left out
     }

@@ -487,8 +487,17 @@ export class JetStreamAdapter extends BaseAdapter {
       this.failures.delete(key);
       return;
     }
+    let headers: Record<string, string>;
     try {
-      await this.publishDeadLetter(chan, cfg, d, err);
+      headers = this.deadLetterHeaders(chan, d, err);
+    } catch (hErr) {
+      // The error (or an original header) cannot be turned into headers: a failed publish would
+      // retry this forever, so the dead letter goes out with the basic fields only.
+      this.log?.warn(`channels: "${chan.name}" seq ${d.seq}: dead-letter headers could not be built; sending the basic ones:`, (hErr as Error)?.message);
+      headers = this.basicDeadLetterHeaders(chan, d);
+    }
+    try {
+      await this.publishDeadLetter(chan, cfg, d, headers);
       this.metricsIncrement('moleculer.channels.messages.deadLettering.total', chan);
       this.log?.warn(`channels: "${chan.name}" seq ${d.seq} moved to "${cfg.deadLettering.queueName}" after ${d.deliveryCount} deliveries`);
       d.ack();
@@ -506,7 +515,22 @@ export class JetStreamAdapter extends BaseAdapter {
     }
   }
 
-  private async publishDeadLetter(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery, err: unknown): Promise<PublishAck> {
+  /** Where the message came from; always buildable. */
+  private basicDeadLetterHeaders(chan: Chan, d: Delivery): Record<string, string> {
+    return {
+      [DEAD_LETTER_HEADERS.ORIGINAL_CHANNEL]: chan.name,
+      [DEAD_LETTER_HEADERS.ORIGINAL_GROUP]: chan.group,
+      [DEAD_LETTER_HEADERS.ORIGINAL_STREAM]: d.info.stream,
+      [DEAD_LETTER_HEADERS.ORIGINAL_SEQ]: String(d.seq),
+      [DEAD_LETTER_HEADERS.DELIVERY_COUNT]: String(d.deliveryCount),
+      [DEAD_LETTER_HEADERS.ERROR_NAME]: 'Error',
+      [DEAD_LETTER_HEADERS.ERROR_MESSAGE]: 'the error could not be encoded as headers',
+      [DEAD_LETTER_HEADERS.ERROR_TIMESTAMP]: String(Date.now()),
+    };
+  }
+
+  /** The original headers (its msg id moved to `x-original-msg-id`), where it came from, and the error. */
+  private deadLetterHeaders(chan: Chan, d: Delivery, err: unknown): Record<string, string> {
     const h: Record<string, string> = {};
     let originalMsgId: string | undefined;
     if (d.headers) {
@@ -522,10 +546,14 @@ export class JetStreamAdapter extends BaseAdapter {
     h[DEAD_LETTER_HEADERS.DELIVERY_COUNT] = String(d.deliveryCount);
     if (originalMsgId !== undefined) h[DEAD_LETTER_HEADERS.ORIGINAL_MSG_ID] = originalMsgId;
     Object.assign(h, errorHeaders(err));
+    return h;
+  }
+
+  private async publishDeadLetter(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery, headers: Record<string, string>): Promise<PublishAck> {
     // Unique per original message and group: a repeated dead-letter publish (lost ack) is stored once.
     return this.publish(cfg.deadLettering.queueName, Buffer.from(d.data), {
       raw: true,
-      headers: h,
+      headers,
       msgID: `dl:${d.info.stream}:${d.seq}:${chan.group}`,
     }, true);
   }

@@ -158,3 +158,33 @@ describe('consumer filter (switchboard adapter)', () => {
     }
   }, 15_000);
 });
+
+describe('dead-letter headers of odd errors (switchboard adapter)', () => {
+  it('an Error whose name/message are not strings (undefined, a number) is still dead-lettered with readable headers — defect: encoding undefined threw inside the dead-letter publish, so the message was never dead-lettered', async () => {
+    const odd = [
+      () => Object.assign(new Error('n'), { name: undefined }),
+      () => Object.assign(new Error('m'), { message: undefined }),
+      () => Object.assign(new Error('x'), { message: 42, code: { nested: true } }),
+    ];
+    const { broker, ch, dlq } = await withHandler('switchboard', 'oe', {
+      maxRetries: 0,
+      handler: (p: { i: number }) => { throw odd[p.i]!(); },
+    }, { deadLetterAttempts: 2 });
+    for (let i = 0; i < odd.length; i++) await broker.sendToChannel(ch.OUTBOUND_SEND, { i }, { msgID: `odd-${i}` });
+    const { nc, jsm } = await manager(nats.url);
+    try {
+      await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages === odd.length, 5_000);
+      const byI: Record<number, ReturnType<typeof parseDeadLetterError>> = {};
+      for (let seq = 1; seq <= odd.length; seq++) {
+        const m = await jsm.streams.getMessage(streamNameFor(dlq), { seq });
+        byI[(JSON.parse(new TextDecoder().decode(m.data)) as { i: number }).i] = parseDeadLetterError(headersOf(m.header));
+      }
+      expect(byI[0]).toMatchObject({ name: 'Error', message: 'n' });
+      expect(byI[1]).toMatchObject({ name: 'Error', message: '' });
+      expect(byI[2]).toMatchObject({ name: 'Error', message: '42', code: '[object Object]' });
+      await waitFor(async () => (await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers')).num_ack_pending === 0, 3_000);
+    } finally {
+      await nc.close();
+    }
+  }, 15_000);
+});
