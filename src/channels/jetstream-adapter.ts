@@ -581,10 +581,18 @@ export class JetStreamAdapter extends BaseAdapter {
     this.resetReady();
     this.connecting = null;
     if (nc && this.ownsConnection) {
-      try {
-        await nc.drain();
-      } catch (err) {
-        this.log?.warn('channels: error while closing the NATS connection:', (err as Error).message);
+      // drain() waits for the server; an unresponsive one (paused, half-open TCP) would hang the stop forever
+      const ms = this.cfg.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const drained = nc.drain().then(() => true, (err: unknown) => {
+        this.log?.warn('channels: error while closing the NATS connection:', (err as Error)?.message);
+        return true;
+      });
+      const done = await Promise.race([drained, new Promise<false>((r) => { timer = setTimeout(() => r(false), ms); })]);
+      clearTimeout(timer);
+      if (!done) {
+        this.log?.warn(`channels: NATS did not confirm the drain within ${ms} ms; closing the connection`);
+        await Promise.race([nc.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
       }
     }
   }
