@@ -13,7 +13,7 @@ import {
   type MsgHdrs, type NatsConnection, type StreamConfig, type StreamInfo,
 } from 'nats';
 import type { ServiceBroker, LoggerInstance, Service } from 'moleculer';
-import { ConfigError, PublishError } from '../errors';
+import { BadRequestError, ConfigError, PayloadTooLargeError, PublishError } from '../errors';
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
 import type { Delivery } from './delivery';
@@ -619,24 +619,37 @@ export class JetStreamAdapter extends BaseAdapter {
     try {
       data = opts.raw ? (payload as Uint8Array) : this.serializer.serialize(payload as Record<string, unknown>, 'channel');
     } catch (err) {
-      throw new PublishError(`channels: "${channelName}" not published: payload cannot be serialized`, { channel: channelName }, err);
+      // permanent: the same payload will never serialize, retrying cannot help (400, not retryable)
+      throw new BadRequestError(
+        `channels: "${channelName}" not published: payload cannot be serialized (${(err as Error)?.message ?? String(err)})`,
+        { channel: channelName, msgID: opts.msgID }, err,
+      );
     }
     let h: MsgHdrs | undefined;
     if (opts.headers) {
       h = natsHeaders();
       for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && v !== null) h.set(k, String(v));
     }
-    const p = this.js.publish(channelName, data, {
+    const js = this.js;
+    const p = (async () => js.publish(channelName, data, {
       ...(h ? { headers: h } : {}),
       ...(opts.msgID ? { msgID: opts.msgID } : {}),
       timeout: opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
-    });
+    }))();
     this.pendingPublishes.add(p);
     try {
       const ack = await p;
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       const e = err as Error & { code?: string };
+      if (e?.code === 'MAX_PAYLOAD_EXCEEDED') {
+        // permanent: the server refuses messages this big, retrying cannot help (413, not retryable)
+        const maxPayload = this.nc?.info?.max_payload;
+        throw new PayloadTooLargeError(
+          `channels: "${channelName}" not published: the message (${data.byteLength} bytes of payload, plus headers) is over the server's max_payload${maxPayload ? ` (${maxPayload} bytes)` : ''}`,
+          { channel: channelName, msgID: opts.msgID, size: data.byteLength, maxPayload },
+        );
+      }
       const why = e.code === '503' ? 'no stream stores this subject (or NATS has no JetStream)' : e.message;
       throw new PublishError(`channels: "${channelName}" was not stored: ${why}`, { channel: channelName, msgID: opts.msgID, cause: e.message }, err);
     } finally {

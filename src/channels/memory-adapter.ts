@@ -6,7 +6,7 @@
  * a growing delay, then dead-lettered with the error. Nothing survives a restart.
  */
 import type { LoggerInstance, ServiceBroker } from 'moleculer';
-import { PublishError } from '../errors';
+import { BadRequestError, PublishError } from '../errors';
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
 import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
@@ -159,7 +159,7 @@ export class MemoryAdapter extends BaseAdapter {
     try {
       data = opts.raw ? Buffer.from(payload as Uint8Array) : Buffer.from(this.serializer.serialize(payload as Record<string, unknown>, 'channel'));
     } catch (err) {
-      throw new PublishError(`channels: "${channelName}" not published: payload cannot be serialized`, { channel: channelName }, err);
+      throw new BadRequestError(`channels: "${channelName}" not published: payload cannot be serialized (${(err as Error)?.message ?? String(err)})`, { channel: channelName, msgID: opts.msgID }, err);
     }
     const now = this.now();
     this.trim(s, now);

@@ -6,7 +6,7 @@
 import { ServiceBroker } from 'moleculer';
 import { startNats, type ServerProcess } from '../harness/servers';
 import { channelNames, createChannelsMiddleware } from '../../src/channels';
-import { PublishError } from '../../src/errors';
+import { BadRequestError, PayloadTooLargeError, PublishError } from '../../src/errors';
 import { freshNamespace, headersOf, itFor, KINDS, makeBroker, manager, stockChannelNats, waitFor } from './helpers';
 
 let nats: ServerProcess;
@@ -87,5 +87,17 @@ describe('injected connection (switchboard adapter)', () => {
     } finally {
       await nc.close();
     }
+  }, 15_000);
+});
+
+describe('permanent publish failures (switchboard adapter)', () => {
+  it('a payload over max_payload rejects with a non-retryable 413 PayloadTooLargeError, an unserializable one with a non-retryable 400 BadRequestError — defect: both were reported as a retryable 503 PublishError, so callers retried forever', async () => {
+    const { broker, ch } = await started('switchboard');
+    const big = await broker.sendToChannel(ch.MESSAGE_RECEIVED, { big: 'x'.repeat(2 * 1024 * 1024) }).then(() => null, (e: unknown) => e);
+    expect(big).toBeInstanceOf(PayloadTooLargeError);
+    expect(big).toMatchObject({ code: 413, retryable: false, data: { maxPayload: 1024 * 1024 } });
+    const bigint = await broker.sendToChannel(ch.MESSAGE_RECEIVED, { n: 1n }).then(() => null, (e: unknown) => e);
+    expect(bigint).toBeInstanceOf(BadRequestError);
+    expect(bigint).toMatchObject({ code: 400, retryable: false });
   }, 15_000);
 });
