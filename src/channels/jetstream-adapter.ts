@@ -599,7 +599,9 @@ export class JetStreamAdapter extends BaseAdapter {
 
   /**
    * Publishes and resolves with the PubAck. Rejects with `PublishError` when the message was not
-   * stored (NATS down, no stream for the subject, timeout) or the adapter is stopping.
+   * stored (no stream for the subject, the adapter is stopping; `data.maybeStored: false`) or not
+   * confirmed (timeout, connection lost: `data.maybeStored: true`, retry with the same msgID);
+   * with `PayloadTooLargeError` / `BadRequestError` when it can never be published.
    */
   async publish(channelName: string, payload: unknown, opts: ChannelPublishOptions = {}, internal = false): Promise<PublishAck> {
     if (!this.js && !this.stopping) {
@@ -612,7 +614,7 @@ export class JetStreamAdapter extends BaseAdapter {
     if ((this.stopping && !internal) || !this.js) {
       throw new PublishError(
         `channels: "${channelName}" not published: the channel adapter is ${this.stopping ? 'stopping' : 'not connected'}`,
-        { channel: channelName, msgID: opts.msgID },
+        { channel: channelName, msgID: opts.msgID, maybeStored: false },
       );
     }
     let data: Uint8Array;
@@ -650,8 +652,19 @@ export class JetStreamAdapter extends BaseAdapter {
           { channel: channelName, msgID: opts.msgID, size: data.byteLength, maxPayload },
         );
       }
-      const why = e.code === '503' ? 'no stream stores this subject (or NATS has no JetStream)' : e.message;
-      throw new PublishError(`channels: "${channelName}" was not stored: ${why}`, { channel: channelName, msgID: opts.msgID, cause: e.message }, err);
+      if (e?.code === '503' || (e as { api_error?: unknown })?.api_error) {
+        // the server answered: nothing was stored
+        const why = e.code === '503' ? 'no stream stores this subject (or NATS has no JetStream)' : e.message;
+        throw new PublishError(`channels: "${channelName}" was not stored: ${why}`, { channel: channelName, msgID: opts.msgID, maybeStored: false, cause: e.message }, err);
+      }
+      // No answer (timeout, connection lost while waiting): the server may have stored it and the
+      // PubAck was lost. Only a retry with the same msgID is sure to store it once.
+      throw new PublishError(
+        `channels: "${channelName}" publish not confirmed (it may have been stored): ${e?.message ?? String(err)}. ` +
+          (opts.msgID ? 'Retry with the same msgID.' : 'Without a msgID, a retry may store it twice.'),
+        { channel: channelName, msgID: opts.msgID, maybeStored: true, cause: e?.message },
+        err,
+      );
     } finally {
       this.pendingPublishes.delete(p);
     }

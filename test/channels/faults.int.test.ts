@@ -3,10 +3,15 @@
  * would): the broker still stops, and publishes report honestly what is known.
  */
 import { execFileSync } from 'node:child_process';
-import type { ServiceBroker } from 'moleculer';
+import { readFileSync } from 'node:fs';
+import type { Context, Service, ServiceBroker } from 'moleculer';
 import { startNats, type ServerProcess } from '../harness/servers';
-import { channelNames, type JetStreamAdapter } from '../../src/channels';
-import { freshNamespace, makeBroker, sleep } from './helpers';
+import { channelNames, streamNameFor, type JetStreamAdapter } from '../../src/channels';
+import { PublishError } from '../../src/errors';
+import { enqueueSend } from '../../src/integration/outbound/queue';
+import type { OutboundRuntime } from '../../src/integration/outbound/runtime';
+import type { SendRequest } from '../../src/integration/outbound/send-message';
+import { freshNamespace, headersOf, makeBroker, manager, sleep, waitFor } from './helpers';
 
 let nats: ServerProcess;
 let pid = 0;
@@ -20,7 +25,17 @@ function natsPid(port: number): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`no nats-server on port ${port}`);
   return n;
 }
-function pause(): void { process.kill(pid, 'SIGSTOP'); paused = true; }
+/** SIGSTOP, and wait until the kernel reports the process stopped (Linux /proc; elsewhere a short sleep). */
+async function pause(): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  paused = true;
+  for (let i = 0; i < 100; i++) {
+    let state = '';
+    try { state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? ''; } catch { await sleep(100); return; }
+    if (state === 'T') return;
+    await sleep(10);
+  }
+}
 function resume(): void { if (paused) { process.kill(pid, 'SIGCONT'); paused = false; } }
 
 beforeAll(async () => { nats = await startNats(); pid = natsPid(nats.port); });
@@ -42,7 +57,7 @@ it('broker.stop() finishes while nats-server does not answer (SIGSTOP) — defec
   await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 0 });
   await sleep(100);
   const nc = (broker as unknown as { channelAdapter: JetStreamAdapter }).channelAdapter.connection!;
-  pause();
+  await pause();
   const stopping = broker.stop();
   stopping.catch(() => undefined);
   const started = Date.now();
@@ -52,3 +67,45 @@ it('broker.stop() finishes while nats-server does not answer (SIGSTOP) — defec
   expect(outcome).toBe('stopped');
   expect(Date.now() - started).toBeLessThan(10_000);
 }, 30_000);
+
+it('a publish whose PubAck does not come (server paused) says "not confirmed (it may have been stored)" with data.maybeStored — defect: it said "was not stored", yet the message was stored and consumed once the server resumed', async () => {
+  const ns = freshNamespace('unconf');
+  const ch = channelNames(ns);
+  const got: unknown[] = [];
+  const broker = makeBroker({
+    kind: 'switchboard', url: nats.url, namespace: ns,
+    services: [{ name: 'c', channels: { [ch.MESSAGE_RECEIVED]: { group: 'c', handler: (p: unknown) => { got.push(p); } } } }],
+  });
+  brokers.push(broker);
+  await broker.start();
+  await pause();
+  const err = await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 1 }, { timeoutMs: 1_000, msgID: 'unconf-1' }).then(() => null, (e: unknown) => e);
+  resume();
+  expect(err).toBeInstanceOf(PublishError);
+  expect((err as Error).message).toMatch(/not confirmed \(it may have been stored\)/);
+  expect((err as PublishError).data).toMatchObject({ maybeStored: true, msgID: 'unconf-1' });
+  await waitFor(() => got.length === 1, 8_000); // it was stored after all
+}, 30_000);
+
+it('a queued send without an idempotency key is published with a msg id of its own — defect: it had none, so a retry after an unconfirmed publish could store it twice', async () => {
+  const ns = freshNamespace('qid');
+  const ch = channelNames(ns);
+  const broker = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns });
+  brokers.push(broker);
+  await broker.start();
+  const service = { name: 'tg', broker } as unknown as Service;
+  const runtime = {
+    options: { queue: { enabled: true } },
+    queueChannel: ch.OUTBOUND_SEND,
+    pipeline: () => ({ platform: 'tg', lookupChannel: async () => ({ id: 'c1', platform: 'tg', status: 'active', tenantId: 't1' }) }),
+  } as unknown as OutboundRuntime;
+  const queued = await enqueueSend(service, runtime, {} as Context, { channelId: 'c1', message: { text: 'hi' } } as unknown as SendRequest);
+  expect(queued.queueId).toMatch(/^queue:tg:c1:q-/);
+  const { nc, jsm } = await manager(nats.url);
+  try {
+    const m = await jsm.streams.getMessage(streamNameFor(ch.OUTBOUND_SEND), { seq: queued.seq! });
+    expect(headersOf(m.header)['Nats-Msg-Id']).toBe(queued.queueId);
+  } finally {
+    await nc.close();
+  }
+}, 15_000);

@@ -3,6 +3,7 @@
  * send makes (params, channel, tenant), and {@link queueConsumer} takes this integration's messages
  * off it into the same send pipeline.
  */
+import { randomUUID } from 'node:crypto';
 import { Errors, Validators, type Context, type GenericObject, type Service, type ServiceBroker } from 'moleculer';
 import type { ChannelDefinition } from '../../channels/options';
 import type { OutboundSendPayload } from '../../channels/payloads';
@@ -39,6 +40,8 @@ export interface QueuedSend {
   seq?: number;
   duplicate?: boolean;
   idempotencyKey?: string;
+  /** The message id it was queued with (`Nats-Msg-Id`): from the idempotency key, else generated for this send. */
+  queueId: string;
 }
 
 /**
@@ -60,10 +63,12 @@ export async function enqueueSend(service: Service, runtime: OutboundRuntime, ct
   const payload: OutboundSendPayload & { tenantId?: string } = {
     integration: service.name, channelId, message, ...(tenantId !== undefined ? { tenantId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}),
   };
-  const ack = await broker.sendToChannel.call(service.broker, runtime.queueChannel, payload,
-    idempotencyKey ? { msgID: `queue:${service.name}:${channelId}:${idempotencyKey}` } : {});
+  // Every queued send carries a msg id: a publish that timed out may have been stored, and a retry
+  // with the same id is stored once. Without an idempotency key, the id is this send's own.
+  const queueId = `queue:${service.name}:${channelId}:${idempotencyKey ?? `q-${randomUUID()}`}`;
+  const ack = await broker.sendToChannel.call(service.broker, runtime.queueChannel, payload, { msgID: queueId });
   return {
-    queued: true, integration: service.name, channelId,
+    queued: true, integration: service.name, channelId, queueId,
     ...(ack ? { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate } : {}),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
