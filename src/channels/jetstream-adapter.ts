@@ -17,7 +17,7 @@ import { BadRequestError, ConfigError, PayloadTooLargeError, PublishError } from
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
 import type { Delivery } from './delivery';
-import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
+import { DEAD_LETTER_HEADERS, errorHeaders, fitDeadLetter } from './headers';
 import { channelNames, deadLetterChannel, durableNameFor, NAMESPACE, streamNameFor } from './names';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_MAX_ACK_PENDING, DEFAULT_PUBLISH_TIMEOUT_MS, DEFAULT_PULL_EXPIRES_MS,
@@ -92,6 +92,8 @@ interface Subscription {
 }
 
 const FAILURES_MAX = 10_000;
+/** Bytes kept free under max_payload for what the dead-letter estimate does not count (msg id header, framing). */
+const DEAD_LETTER_MARGIN = 512;
 
 function isNotFound(err: unknown): boolean {
   const e = err as { code?: string; message?: string; api_error?: { code?: number } };
@@ -551,11 +553,30 @@ export class JetStreamAdapter extends BaseAdapter {
 
   private async publishDeadLetter(chan: Chan, cfg: ResolvedConsumerOptions, d: Delivery, headers: Record<string, string>): Promise<PublishAck> {
     // Unique per original message and group: a repeated dead-letter publish (lost ack) is stored once.
-    return this.publish(cfg.deadLettering.queueName, Buffer.from(d.data), {
-      raw: true,
-      headers,
-      msgID: `dl:${d.info.stream}:${d.seq}:${chan.group}`,
-    }, true);
+    const msgID = `dl:${d.info.stream}:${d.seq}:${chan.group}`;
+    // The original data plus the error headers can exceed max_payload; that would never change on a
+    // retry, so the dead letter is shrunk to fit (see fitDeadLetter).
+    const maxPayload = this.nc?.info?.max_payload ?? 1024 * 1024;
+    const budget = maxPayload - DEAD_LETTER_MARGIN - msgID.length;
+    const basic = this.basicDeadLetterHeaders(chan, d);
+    let fitted = fitDeadLetter(headers, d.data, budget, basic);
+    if (fitted.body !== d.data || fitted.headers !== headers) {
+      this.log?.warn(`channels: "${chan.name}" seq ${d.seq}: the dead letter was over max_payload (${maxPayload} bytes); ` +
+        (fitted.body.byteLength === 0 && d.data.byteLength > 0
+          ? `sent without its body: read it at stream "${d.info.stream}" seq ${d.seq}`
+          : `headers cut: ${fitted.headers[DEAD_LETTER_HEADERS.TRUNCATED] ?? ''}`));
+    }
+    const send = (f: { headers: Record<string, string>; body: Uint8Array }) =>
+      this.publish(cfg.deadLettering.queueName, Buffer.from(f.body), { raw: true, headers: f.headers, msgID }, true);
+    try {
+      return await send(fitted);
+    } catch (err) {
+      if (!(err instanceof PayloadTooLargeError)) throw err;
+      // still too big (the estimate missed): not retryable as is; the smallest form instead
+      fitted = fitDeadLetter(headers, d.data, 0, basic);
+      this.log?.warn(`channels: "${chan.name}" seq ${d.seq}: the dead letter was over max_payload; sent without its body: read it at stream "${d.info.stream}" seq ${d.seq}`);
+      return send(fitted);
+    }
   }
 
   async unsubscribe(chanArg: unknown): Promise<void> {

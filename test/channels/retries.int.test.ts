@@ -188,3 +188,41 @@ describe('dead-letter headers of odd errors (switchboard adapter)', () => {
     }
   }, 15_000);
 });
+
+describe('dead letters near max_payload (switchboard adapter)', () => {
+  it('a message near max_payload is dead-lettered: error headers cut first, then without its body (pointing to the original stream/seq) — defect: the dead letter was over max_payload, retried as transient and the message stuck until max_age', async () => {
+    const { broker, ch, dlq } = await withHandler('switchboard', 'mp', {
+      maxRetries: 0,
+      handler: (p: { k: string }) => { throw Object.assign(new Error(`boom ${'x'.repeat(9_000)}`), { data: { blob: 'd'.repeat(9_000) } }); },
+    }, { deadLetterAttempts: 2 });
+    const MAX = 1024 * 1024;
+    const cut = await broker.sendToChannel(ch.OUTBOUND_SEND, { k: 'cut', big: 'y'.repeat(MAX - 20_000) }, { msgID: 'mp-cut' }) as { seq: number };
+    const bodyless = await broker.sendToChannel(ch.OUTBOUND_SEND, { k: 'bodyless', big: 'y'.repeat(MAX - 1_000) }, { msgID: 'mp-bodyless' }) as { seq: number };
+    const { nc, jsm } = await manager(nats.url);
+    try {
+      await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages === 2, 6_000);
+      const byId: Record<string, { h: Record<string, string>; size: number }> = {};
+      for (const seq of [1, 2]) {
+        const m = await jsm.streams.getMessage(streamNameFor(dlq), { seq });
+        const h = headersOf(m.header);
+        byId[h['x-original-msg-id']!] = { h, size: m.data.byteLength };
+      }
+      expect(byId['mp-cut']!.size).toBeGreaterThan(MAX - 20_000);
+      expect(byId['mp-cut']!.h['x-dead-letter-truncated']).toMatch(/x-error-stack/);
+      expect(parseDeadLetterError(byId['mp-cut']!.h).message).toMatch(/^boom x+$/);
+      expect(byId['mp-bodyless']!.size).toBe(0);
+      expect(byId['mp-bodyless']!.h).toMatchObject({
+        'x-original-stream': streamNameFor(ch.OUTBOUND_SEND),
+        'x-original-seq': String(bodyless.seq),
+        'x-dead-letter-body-omitted': expect.stringMatching(/^\d+$/),
+      });
+      expect(cut.seq).toBe(1);
+      // the original, still in its stream, is where the body is
+      const original = await jsm.streams.getMessage(streamNameFor(ch.OUTBOUND_SEND), { seq: bodyless.seq });
+      expect(original.data.byteLength).toBe(Number(byId['mp-bodyless']!.h['x-dead-letter-body-omitted']));
+      await waitFor(async () => (await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers')).num_ack_pending === 0, 3_000);
+    } finally {
+      await nc.close();
+    }
+  }, 20_000);
+});
