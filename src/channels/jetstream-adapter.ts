@@ -94,6 +94,8 @@ interface Subscription {
 const FAILURES_MAX = 10_000;
 /** Bytes kept free under max_payload for what the dead-letter estimate does not count (msg id header, framing). */
 const DEAD_LETTER_MARGIN = 512;
+/** Publish errors that mean "no stream stores this subject" (503 no responders). */
+const NO_STREAM = new WeakSet<Error>();
 
 function isNotFound(err: unknown): boolean {
   const e = err as { code?: string; message?: string; api_error?: { code?: number } };
@@ -412,10 +414,51 @@ export class JetStreamAdapter extends BaseAdapter {
       keepAliveMs: cfg.workingIntervalMs,
       process: (d) => this.process(chan, cfg, inProgress, d),
       onError: (err) => this.log?.warn(`channels: consumer "${durable}" on "${stream}":`, (err as Error)?.message ?? err),
+      onMissing: () => { void this.recoverConsumer(chan.id); },
     });
     this.subs.set(chan.id, { chan, cfg, consumer });
     consumer.start();
     this.log?.debug(`channels: subscribed "${chan.name}" as group "${chan.group}"`);
+  }
+
+  private readonly recovering = new Set<string>();
+
+  /**
+   * The server lost a subscription's consumer or stream while connected (deleted by an operator,
+   * a stream reset): re-create them, with backoff, and pull again.
+   */
+  private async recoverConsumer(chanId: string): Promise<void> {
+    if (this.recovering.has(chanId)) return;
+    this.recovering.add(chanId);
+    try {
+      for (let attempt = 1; attempt <= 20; attempt++) {
+        // a deletion in progress on the server settles first
+        await new Promise((r) => setTimeout(r, attempt === 1 ? 250 : Math.min(5_000, 250 * attempt)));
+        const sub = this.subs.get(chanId);
+        if (!sub || this.stopping || !this.nc || this.nc.isClosed()) return;
+        try {
+          this.ensured.delete(sub.chan.name);
+          const stream = await this.ensureStream(sub.chan.name);
+          if (sub.cfg.deadLettering.enabled) await this.ensureStream(sub.cfg.deadLettering.queueName);
+          const durable = durableNameFor(sub.chan.group);
+          const jsm = this.requireJsm();
+          // a consumer older than its stream belongs to a deleted one: replace it
+          const [si, ci] = await Promise.all([jsm.streams.info(stream), jsm.consumers.info(stream, durable).catch(() => null)]);
+          if (ci && Date.parse(ci.created) < Date.parse(si.created)) await jsm.consumers.delete(stream, durable).catch(() => undefined);
+          await this.ensureConsumer(stream, durable, sub.cfg);
+          this.log?.info(`channels: consumer "${durableNameFor(sub.chan.group)}" of "${sub.chan.name}" checked (re-created if it was missing)`);
+          sub.consumer.reconnected();
+          return;
+        } catch (err) {
+          if (err instanceof ConfigError && !/cannot (read|create) stream/.test(err.message)) {
+            this.log?.error(`channels: cannot re-create the consumer of "${sub.chan.name}":`, err.message);
+            return;
+          }
+        }
+      }
+    } finally {
+      this.recovering.delete(chanId);
+    }
   }
 
   /** Runs the handler for one delivery and settles it: ack, nak with a delay, or dead letter. Never rejects. */
@@ -625,6 +668,24 @@ export class JetStreamAdapter extends BaseAdapter {
    * with `PayloadTooLargeError` / `BadRequestError` when it can never be published.
    */
   async publish(channelName: string, payload: unknown, opts: ChannelPublishOptions = {}, internal = false): Promise<PublishAck> {
+    try {
+      return await this.publishOnce(channelName, payload, opts, internal);
+    } catch (err) {
+      // 503 (no stream stores the subject) for a stream this adapter provisioned: it was deleted at
+      // runtime. Nothing was stored; re-create it and publish once more.
+      if (!(err instanceof PublishError) || !NO_STREAM.has(err) || !this.ensured.has(channelName)) throw err;
+      this.ensured.delete(channelName);
+      try {
+        await this.ensureStream(channelName);
+      } catch {
+        throw err;
+      }
+      this.log?.warn(`channels: stream of "${channelName}" was missing on the server; re-created`);
+      return this.publishOnce(channelName, payload, opts, internal);
+    }
+  }
+
+  private async publishOnce(channelName: string, payload: unknown, opts: ChannelPublishOptions, internal: boolean): Promise<PublishAck> {
     if (!this.js && !this.stopping) {
       // published before the middleware connected (e.g. from a service's started()): wait for it
       const timeoutMs = opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
@@ -676,7 +737,9 @@ export class JetStreamAdapter extends BaseAdapter {
       if (e?.code === '503' || (e as { api_error?: unknown })?.api_error) {
         // the server answered: nothing was stored
         const why = e.code === '503' ? 'no stream stores this subject (or NATS has no JetStream)' : e.message;
-        throw new PublishError(`channels: "${channelName}" was not stored: ${why}`, { channel: channelName, msgID: opts.msgID, maybeStored: false, cause: e.message }, err);
+        const pe = new PublishError(`channels: "${channelName}" was not stored: ${why}`, { channel: channelName, msgID: opts.msgID, maybeStored: false, cause: e.message }, err);
+        if (e.code === '503') NO_STREAM.add(pe);
+        throw pe;
       }
       // No answer (timeout, connection lost while waiting): the server may have stored it and the
       // PubAck was lost. Only a retry with the same msgID is sure to store it once.

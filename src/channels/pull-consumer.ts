@@ -21,6 +21,8 @@ export interface PullConsumerOptions {
   /** Processes one message and settles it (ack/nak); must not reject. */
   process: (d: Delivery) => Promise<void>;
   onError?: (err: unknown) => void;
+  /** The consumer (or its stream) may be gone on the server: 409 Consumer Deleted, 503 no responders on a pull, or a pull request gone silent. */
+  onMissing?: () => void;
 }
 
 const NANOS = 1_000_000;
@@ -118,6 +120,8 @@ export class PullConsumer {
       // consumer deleted, too many waiting pulls, no responders...: ask again a little later
       this.o.onError?.(new Error(`pull ${this.o.stream}/${this.o.durable}: ${code} ${msg.headers?.description ?? ''}`));
       this.requested = 0;
+      const desc = String(msg.headers?.description ?? '');
+      if ((code === 409 && /consumer deleted/i.test(desc)) || code === 503) this.o.onMissing?.();
       this.later(1_000);
       return;
     }
@@ -151,7 +155,11 @@ export class PullConsumer {
     // Messages over-delivered (a pull thought lost was not) wait here; keep them from being redelivered.
     for (const d of this.queue) d.working();
     // An open pull request gets a heartbeat every heartbeatMs; silence means the server forgot it.
-    if (this.requested > 0 && Date.now() - this.lastSeen > 2 * this.o.heartbeatMs + 500) this.requested = 0;
+    if (this.requested > 0 && Date.now() - this.lastSeen > 2 * this.o.heartbeatMs + 500) {
+      this.requested = 0;
+      // the consumer (or its stream) may be gone without a word: have it checked
+      if (!this.o.nc.isClosed()) this.o.onMissing?.();
+    }
     this.pump();
   }
 

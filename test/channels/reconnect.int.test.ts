@@ -139,3 +139,35 @@ describe('restart fault test (switchboard adapter)', () => {
     if (redelivered) process.stdout.write(`restart fault test: ${redelivered}/${N} delivered again after the crash (same stored copy)\n`);
   }, 60_000);
 });
+
+describe('server-side deletions while connected (switchboard adapter)', () => {
+  it('a consumer or stream deleted at runtime is re-created and consumption/publishing go on without a reconnect — defect: consumption stopped until the next reconnect and publishes were rejected', async () => {
+    const ns = freshNamespace('del');
+    const ch = channelNames(ns);
+    const got: number[] = [];
+    const broker = makeBroker({
+      kind: 'switchboard', url: nats.url, namespace: ns,
+      services: [{ name: 'c', channels: { [ch.MESSAGE_RECEIVED]: { group: 'c', handler: (p: { i: number }) => { got.push(p.i); } } } }],
+    });
+    brokers.push(broker);
+    await broker.start();
+    const S = streamNameFor(ch.MESSAGE_RECEIVED);
+    const { nc, jsm } = await manager(nats.url);
+    try {
+      await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 0 }, { msgID: 'd0' });
+      await waitFor(() => got.includes(0), 3_000);
+      await jsm.consumers.delete(S, 'c');
+      await sleep(200);
+      await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 1 }, { msgID: 'd1' });
+      await waitFor(() => got.includes(1), 4_000);
+
+      await jsm.streams.delete(S);
+      await sleep(200);
+      const ack = await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 2 }, { msgID: 'd2' });
+      expect(ack).toMatchObject({ stream: S, seq: 1 });
+      await waitFor(() => got.includes(2), 6_000);
+    } finally {
+      await nc.close();
+    }
+  }, 20_000);
+});

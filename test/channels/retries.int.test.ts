@@ -120,13 +120,16 @@ describe.each(KINDS)('retries and dead letters (%s adapter)', (kind) => {
     const { broker, ch, dlq } = await withHandler(kind, 'df', { maxRetries: 0, handler: () => { runs++; throw new Error('poison'); } }, { deadLetterAttempts: 20 });
     const { nc, jsm } = await manager(nats.url);
     try {
-      await jsm.streams.delete(streamNameFor(dlq)).catch(() => undefined); // the dead-letter publish now has no stream
+      // the dead-letter publish now has no stream; one of that name holding another subject keeps the
+      // adapter from re-creating it (a deleted stream alone would be re-created on the 503)
+      await jsm.streams.delete(streamNameFor(dlq)).catch(() => undefined);
+      await jsm.streams.add({ name: streamNameFor(dlq), subjects: [`${dlq}.elsewhere`] });
       await broker.sendToChannel(ch.OUTBOUND_SEND, { n: 1 });
       await waitFor(() => runs === 1, 3_000);
       await sleep(600);
       const pending = await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers');
       expect(pending.num_ack_pending + pending.num_pending).toBe(1); // not acked
-      await jsm.streams.add({ name: streamNameFor(dlq), subjects: [dlq] });
+      await jsm.streams.update(streamNameFor(dlq), { subjects: [dlq] });
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages === 1, 6_000);
       await waitFor(async () => (await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers')).num_ack_pending === 0, 3_000);
       expect(runs).toBe(1); // the handler is not run again for a dead-letter retry
