@@ -40,10 +40,14 @@ function spawnConsumer(env: Record<string, string>): Child {
   return { proc, events, exited };
 }
 
-it('a consumer process killed mid-handler (before ack): the message is redelivered to another member of the group and processed', async () => {
-  const ns = freshNamespace('crash');
+/**
+ * A member of group `workers` (a separate process) hangs in its handler and is SIGKILLed before acking,
+ * while a second member (`maxRetries` as given) has joined. Returns what the survivor processed.
+ */
+async function killMidHandler(tag: string, maxRetries?: number) {
+  const ns = freshNamespace(tag);
   const ch = channelNames(ns);
-  const child = spawnConsumer({ NATS_URL: nats.url, NS: ns, MODE: 'hang' });
+  const child = spawnConsumer({ NATS_URL: nats.url, NS: ns, MODE: 'hang', ...(maxRetries === undefined ? {} : { MAX_RETRIES: String(maxRetries) }) });
   await waitFor(() => child.events.some((e) => e.event === 'ready'), 20_000, 50);
 
   const publisher = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns });
@@ -54,16 +58,21 @@ it('a consumer process killed mid-handler (before ack): the message is redeliver
 
   // the second member joins, then the first one dies without acking
   const processed: Array<{ job: number; deliveryCount: number }> = [];
+  const handler = (p: { job: number }, raw: { deliveryCount: number }) => { processed.push({ job: p.job, deliveryCount: raw.deliveryCount }); };
   const member = makeBroker({
     kind: 'switchboard', url: nats.url, namespace: ns,
-    services: [{ name: 'survivor', channels: { [ch.OUTBOUND_SEND]: { group: 'workers', handler: (p: { job: number }, raw: { deliveryCount: number }) => { processed.push({ job: p.job, deliveryCount: raw.deliveryCount }); } } } }],
+    services: [{ name: 'survivor', channels: { [ch.OUTBOUND_SEND]: { group: 'workers', ...(maxRetries === undefined ? {} : { maxRetries }), handler } } }],
   });
   brokers.push(member);
   await member.start();
   child.proc.kill('SIGKILL');
   await child.exited;
-
   await waitFor(() => processed.length === 1, 5_000);
+  return { ns, ch, processed };
+}
+
+it('a consumer process killed mid-handler (before ack): the message is redelivered to another member of the group and processed', async () => {
+  const { ch, processed } = await killMidHandler('crash');
   expect(processed).toEqual([{ job: 1, deliveryCount: 2 }]);
   const { nc, jsm } = await manager(nats.url);
   try {
@@ -74,34 +83,12 @@ it('a consumer process killed mid-handler (before ack): the message is redeliver
 }, 40_000);
 
 it('maxRetries: 0 — a consumer killed mid-handler: the redelivery is processed by the survivor, not dead-lettered — defect: a crash redelivery was counted as a failed attempt and dead-lettered unprocessed', async () => {
-  const ns = freshNamespace('crash0');
-  const ch = channelNames(ns);
-  const dlq = deadLetterChannel(ns);
-  const child = spawnConsumer({ NATS_URL: nats.url, NS: ns, MODE: 'hang', MAX_RETRIES: '0' });
-  await waitFor(() => child.events.some((e) => e.event === 'ready'), 20_000, 50);
-
-  const publisher = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns });
-  brokers.push(publisher);
-  await publisher.start();
-  await publisher.sendToChannel(ch.OUTBOUND_SEND, { job: 1 }, { msgID: 'job-1' });
-  await waitFor(() => child.events.some((e) => e.event === 'started'), 5_000);
-
-  const processed: Array<{ job: number; deliveryCount: number }> = [];
-  const member = makeBroker({
-    kind: 'switchboard', url: nats.url, namespace: ns,
-    services: [{ name: 'survivor', channels: { [ch.OUTBOUND_SEND]: { group: 'workers', maxRetries: 0, handler: (p: { job: number }, raw: { deliveryCount: number }) => { processed.push({ job: p.job, deliveryCount: raw.deliveryCount }); } } } }],
-  });
-  brokers.push(member);
-  await member.start();
-  child.proc.kill('SIGKILL');
-  await child.exited;
-
-  await waitFor(() => processed.length === 1, 5_000);
+  const { ns, ch, processed } = await killMidHandler('crash0', 0);
   expect(processed).toEqual([{ job: 1, deliveryCount: 2 }]);
   const { nc, jsm } = await manager(nats.url);
   try {
     await waitFor(async () => (await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers')).num_ack_pending === 0, 3_000);
-    expect((await jsm.streams.info(streamNameFor(dlq))).state.messages).toBe(0);
+    expect((await jsm.streams.info(streamNameFor(deadLetterChannel(ns)))).state.messages).toBe(0);
   } finally {
     await nc.close();
   }
