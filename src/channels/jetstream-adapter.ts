@@ -16,6 +16,7 @@ import type { ServiceBroker, LoggerInstance, Service } from 'moleculer';
 import { BadRequestError, ConfigError, PayloadTooLargeError, PublishError } from '../errors';
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
+import { notPublishedError, ReadyGate } from './ready-gate';
 import type { Delivery } from './delivery';
 import { DEAD_LETTER_HEADERS, errorHeaders, fitDeadLetter } from './headers';
 import { channelNames, deadLetterChannel, durableNameFor, NAMESPACE, streamNameFor } from './names';
@@ -125,8 +126,7 @@ export class JetStreamAdapter extends BaseAdapter {
   private readonly failures = new Map<string, { count: number; err: unknown }>();
   private readonly random: () => number;
   private log!: LoggerInstance;
-  private ready!: Promise<void>;
-  private markReady!: () => void;
+  private readonly gate = new ReadyGate();
 
   constructor(opts: JetStreamAdapterOptions) {
     super({ prefix: opts.prefix ?? '', serializer: opts.serializer ?? 'JSON' });
@@ -145,17 +145,12 @@ export class JetStreamAdapter extends BaseAdapter {
     }
     this.cfg = opts;
     this.random = opts.random ?? Math.random;
-    this.resetReady();
     checkAdapterOptions(this.namespace, opts);
   }
 
   override init(broker: ServiceBroker, logger: LoggerInstance): void {
     super.init(broker, logger);
     this.log = logger;
-  }
-
-  private resetReady(): void {
-    this.ready = new Promise<void>((resolve) => { this.markReady = resolve; });
   }
 
   /** The open NATS connection (null before connect). */
@@ -203,7 +198,7 @@ export class JetStreamAdapter extends BaseAdapter {
       throw err;
     }
     this.connected = true;
-    this.markReady();
+    this.gate.open();
   }
 
   /** Streams of the SDK's channels, the declared ones and the dead-letter channel, created or checked. */
@@ -642,7 +637,7 @@ export class JetStreamAdapter extends BaseAdapter {
     this.jsm = null;
     this.ensured.clear();
     this.connected = false;
-    this.resetReady();
+    this.gate.close();
     this.connecting = null;
     if (nc && this.ownsConnection) {
       // drain() waits for the server; an unresponsive one (paused, half-open TCP) would hang the stop forever
@@ -688,16 +683,10 @@ export class JetStreamAdapter extends BaseAdapter {
   private async publishOnce(channelName: string, payload: unknown, opts: ChannelPublishOptions, internal: boolean): Promise<PublishAck> {
     if (!this.js && !this.stopping) {
       // published before the middleware connected (e.g. from a service's started()): wait for it
-      const timeoutMs = opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.ready, new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); })]);
-      clearTimeout(timer);
+      await this.gate.wait(opts.timeoutMs ?? this.cfg.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
     }
     if ((this.stopping && !internal) || !this.js) {
-      throw new PublishError(
-        `channels: "${channelName}" not published: the channel adapter is ${this.stopping ? 'stopping' : 'not connected'}`,
-        { channel: channelName, msgID: opts.msgID, maybeStored: false },
-      );
+      throw notPublishedError(channelName, opts.msgID, this.stopping);
     }
     let data: Uint8Array;
     try {

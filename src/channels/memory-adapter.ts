@@ -9,6 +9,7 @@ import type { LoggerInstance, ServiceBroker } from 'moleculer';
 import { BadRequestError, PublishError } from '../errors';
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
+import { notPublishedError, ReadyGate } from './ready-gate';
 import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
 import { channelNames, deadLetterChannel, NAMESPACE, streamNameFor } from './names';
 import {
@@ -86,8 +87,7 @@ export class MemoryAdapter extends BaseAdapter {
   private readonly now: () => number;
   private readonly random: () => number;
   private log!: LoggerInstance;
-  private ready!: Promise<void>;
-  private markReady!: () => void;
+  private readonly gate = new ReadyGate();
 
   constructor(opts: MemoryAdapterOptions = {}) {
     super({ prefix: opts.prefix ?? '', serializer: opts.serializer ?? 'JSON' });
@@ -96,17 +96,12 @@ export class MemoryAdapter extends BaseAdapter {
     this.cfg = opts;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
-    this.resetReady();
     checkAdapterOptions(this.namespace, opts);
   }
 
   override init(broker: ServiceBroker, logger: LoggerInstance): void {
     super.init(broker, logger);
     this.log = logger;
-  }
-
-  private resetReady(): void {
-    this.ready = new Promise<void>((resolve) => { this.markReady = resolve; });
   }
 
   /** Connects (idempotent: the middleware's `starting` and `started` hooks both call it). */
@@ -126,7 +121,7 @@ export class MemoryAdapter extends BaseAdapter {
     if (this.cfg.deadLettering?.enabled !== false) names.add(this.cfg.deadLettering?.queueName ?? deadLetterChannel(this.namespace));
     for (const c of names) this.ensureStream(this.addPrefixTopic(c));
     this.connected = true;
-    this.markReady();
+    this.gate.open();
   }
 
   /** Creates the channel's in-memory stream if missing; returns its name. */
@@ -146,13 +141,9 @@ export class MemoryAdapter extends BaseAdapter {
   async publish(channelName: string, payload: unknown, opts: ChannelPublishOptions = {}, internal = false): Promise<PublishAck> {
     if (!this.connected && !this.stopping) {
       // published before the middleware connected (e.g. from a service's started()): wait for it
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.ready, new Promise<void>((r) => { timer = setTimeout(r, opts.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS); })]);
-      clearTimeout(timer);
+      await this.gate.wait(opts.timeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS);
     }
-    if ((this.stopping && !internal) || !this.connected) {
-      throw new PublishError(`channels: "${channelName}" not published: the channel adapter is ${this.stopping ? 'stopping' : 'not connected'}`, { channel: channelName, msgID: opts.msgID });
-    }
+    if ((this.stopping && !internal) || !this.connected) throw notPublishedError(channelName, opts.msgID, this.stopping);
     const s = this.streams.get(channelName);
     if (!s) throw new PublishError(`channels: "${channelName}" was not stored: no stream stores this subject`, { channel: channelName, msgID: opts.msgID });
     let data: Buffer;
@@ -340,7 +331,7 @@ export class MemoryAdapter extends BaseAdapter {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.connected = false;
-    this.resetReady();
+    this.gate.close();
     this.connecting = null;
   }
 
