@@ -141,8 +141,10 @@ Redis \`SET NX PX\` claim, one JetStream publish with a msg id awaiting the PubA
   ~20 µs, base64 and header copies so the raw body survives the JSON serializer ~10 µs, and ~15 µs of extra GC.
   A no-op \`i_receiveWebhook\` behind the same gateway costs ~70 µs/request on its own.
 - Redis round-trips were the largest fixable cost: every command was its own \`write\` syscall, which is slow
-  in this VM. Claims now use a connection with ioredis auto-pipelining (concurrent webhooks share writes):
-  ~2 100 → ~3 400 req/s. The hand-written server still writes each command separately.
+  in this VM. The broker's shared store connection uses ioredis auto-pipelining (concurrent webhooks share
+  writes): ~2 100 → ~3 400 req/s under load. The hand-written server still writes each command separately.
+- Across quiet-machine runs of this version the ratio was 0.68–0.72× (CPU per request 1.49–1.59× the
+  baseline's); absolute req/s moved ~30 % between runs for both servers alike.
 - On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running) the
   req/s numbers move ±30 % between rounds; the CPU µs/req column is the steadier comparison.`;
 
