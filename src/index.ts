@@ -5,7 +5,8 @@
 
 // ── types ─────────────────────────────────────────────────────────────────────
 export type {
-  Participant, MediaKind, MessageContent, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent,
+  Participant, MediaKind, MessageContent, OutboundContent, OutboundButton, NormalizedMessage, NormalizedStatus, DeliveryStatus,
+  OutboundMessage, SendResult, WebhookEvent,
   IntegrationCapability, IntegrationStatus, BaseSpec, ChannelStatus, IntegrationConfig,
   AppUser, AppMeta, PermissionHelpers, AppContext, SwitchboardRuntime,
 } from './types';
@@ -63,6 +64,7 @@ export {
 } from './channels';
 export type {
   ChannelNames, IntegrationMessageReceivedPayload, IntegrationMessageSentPayload, IntegrationMessageFailedPayload,
+  IntegrationMessageStatusPayload,
   OutboundSendPayload, ChannelErrorInfo, StreamOptions, RetryBackoffOptions, DeadLetteringOptions,
   ChannelConsumerOptions, ChannelDefinition, ChannelPublishOptions, PublishAck, DeadLetterError,
   JetStreamAdapterOptions, NatsEndpointOptions, MemoryAdapterOptions, MemoryDelivery, ChannelsMiddlewareOptions,

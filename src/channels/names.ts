@@ -11,6 +11,8 @@ export interface ChannelNames {
   readonly MESSAGE_SENT: string;
   /** `<ns>.processing.message.failed` — a send that failed for good (after its retries). */
   readonly MESSAGE_FAILED: string;
+  /** `<ns>.processing.message.status` — a delivery receipt (sent, delivered, read, failed) of a sent message. */
+  readonly MESSAGE_STATUS: string;
   /** `<ns>.outbound.send` — the durable queue of messages to send. */
   readonly OUTBOUND_SEND: string;
 }
@@ -32,6 +34,7 @@ export function channelNames(namespace: string = NAMESPACE): ChannelNames {
     MESSAGE_RECEIVED: `${namespace}.processing.message.received`,
     MESSAGE_SENT: `${namespace}.processing.message.sent`,
     MESSAGE_FAILED: `${namespace}.processing.message.failed`,
+    MESSAGE_STATUS: `${namespace}.processing.message.status`,
     OUTBOUND_SEND: `${namespace}.outbound.send`,
   });
 }

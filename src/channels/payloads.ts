@@ -1,5 +1,5 @@
 /** Typed payloads of the SDK's channels (`INTEGRATION_CHANNELS`). */
-import type { NormalizedMessage, OutboundMessage } from '../types';
+import type { DeliveryStatus, NormalizedMessage, OutboundMessage } from '../types';
 
 /** On `<ns>.processing.message.received`: one normalized inbound message. */
 export interface IntegrationMessageReceivedPayload {
@@ -7,13 +7,41 @@ export interface IntegrationMessageReceivedPayload {
   channelId: string;
   /** The integration service name, e.g. `whatsapp`. */
   integration: string;
+  /** The platform the message came from (`message.platform`), as @hiliosai/sdk named it. */
+  platform: string;
   message: NormalizedMessage;
   /** The platform's event (delivery) id the message came with; the idempotency key. */
   eventId: string;
   /** Position of the message within its webhook event (an event may carry several). */
   index?: number;
+  /** When the platform says the message was sent (`message.timestamp`), ms since the epoch, as @hiliosai/sdk named it. */
+  timestamp: number;
   /** When the gateway received the webhook, in milliseconds since the epoch. */
   receivedAt: number;
+}
+
+/**
+ * On `<ns>.processing.message.status`: a delivery receipt of a sent message (never a message).
+ * De-duplicated per (message id, status): "delivered" and "read" of one message are two events.
+ */
+export interface IntegrationMessageStatusPayload {
+  tenantId: string;
+  channelId: string;
+  integration: string;
+  platform: string;
+  /** The platform's id of the sent message, as the send returned it (`message.sent`'s `messageId`). */
+  messageId: string;
+  status: DeliveryStatus;
+  /** Why a `failed` message failed, as the platform said. */
+  error?: { code?: string | number; message: string };
+  /** When the platform says the status changed, ms since the epoch. */
+  timestamp: number;
+  /** The recipient's conversation, when the platform says. */
+  conversationId?: string;
+  /** The webhook event the receipt came with. */
+  eventId?: string;
+  /** When the gateway received the webhook, ms since the epoch. */
+  receivedAt?: number;
 }
 
 /** On `<ns>.processing.message.sent`: the platform accepted a message. */

@@ -2,7 +2,7 @@
 import type { Service, ServiceSchema } from 'moleculer';
 import type { SignatureInput, SignatureScheme, VerifyResult } from '../security';
 import type {
-  AppContext, BaseSpec, IntegrationConfig, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent,
+  AppContext, BaseSpec, IntegrationConfig, NormalizedMessage, NormalizedStatus, OutboundMessage, SendResult, WebhookEvent,
 } from '../types';
 import type { ServiceConfig } from '../service/types';
 import type { InboundOptions } from './options';
@@ -79,6 +79,11 @@ export interface IntegrationServiceConfig<
   validateWebhook?(this: IntegrationThis, webhook: WebhookEvent<TPayload>): boolean | Promise<boolean>;
   /** The messages a webhook carries (may be none: status updates, typing...). */
   normalize(this: IntegrationThis, webhook: WebhookEvent<TPayload>, channel: TChannel): NormalizedMessage[] | Promise<NormalizedMessage[]>;
+  /**
+   * The delivery receipts a webhook carries (WhatsApp `statuses`), published after its messages on
+   * `<ns>.processing.message.status`, de-duplicated per (message id, status). Default: none.
+   */
+  statuses?(this: IntegrationThis, webhook: WebhookEvent<TPayload>, channel: TChannel): NormalizedStatus[] | Promise<NormalizedStatus[]>;
   /**
    * Answers a GET subscription challenge. Default: Meta's `hub.mode=subscribe`,
    * `hub.verify_token` (checked against `settings.verifyToken`), `hub.challenge`.

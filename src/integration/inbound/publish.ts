@@ -38,8 +38,8 @@ export async function publishMessages(
   for (let index = progress.stored; index < messages.length; index++) {
     const msgID = messageId(ctx.integration, ctx.channelId, ctx.eventId, index);
     const payload: MessageReceivedPayload = {
-      tenantId: ctx.tenantId, channelId: ctx.channelId, integration: ctx.integration,
-      message: messages[index], eventId: ctx.eventId, index, receivedAt: ctx.receivedAt,
+      tenantId: ctx.tenantId, channelId: ctx.channelId, integration: ctx.integration, platform: messages[index].platform,
+      message: messages[index], eventId: ctx.eventId, index, timestamp: messages[index].timestamp, receivedAt: ctx.receivedAt,
     };
     try {
       await publish(channel, payload, { msgID });
