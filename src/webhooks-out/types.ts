@@ -87,3 +87,30 @@ export interface SubscriptionDisabledPayload {
   tenantId: string;
   reason: DisabledReason;
 }
+
+/**
+ * The subscriptions as the delivery side sees them (implemented in `subscriptions/`, one per broker like
+ * the channel registry). Matching costs in proportion to the tenant's subscriptions of that event type.
+ */
+export interface SubscriptionLookup {
+  /** Active subscriptions of `tenantId` whose `events` hold `eventType` or `*` (filters not applied). */
+  match(tenantId: string, eventType: string): Promise<Subscription[]>;
+  get(id: string): Promise<Subscription | null>;
+  /** The signing secrets in force (`whsec_...`): the current one and any still in their rotation grace. */
+  signingSecrets(id: string): Promise<string[]>;
+  /** Disables a subscription (410 → `gone`, failing too long → `failing`); null when it does not exist. */
+  disable(id: string, reason: DisabledReason): Promise<Subscription | null>;
+}
+
+/**
+ * The `webhooks` service's actions the operator API calls (service name {@link WEBHOOKS_SERVICE}). Every
+ * call carries the caller's `tenantId`; another tenant's subscription or delivery is a 403.
+ */
+export const WEBHOOKS_SERVICE = 'webhooks';
+export const WEBHOOKS_ACTIONS = {
+  // subscriptions (subscriptions/actions.ts)
+  create: 'createSubscription', list: 'listSubscriptions', get: 'getSubscription', update: 'updateSubscription',
+  remove: 'deleteSubscription', enable: 'enableSubscription', disable: 'disableSubscription', rotate: 'rotateSubscriptionSecret',
+  // deliveries (delivery/actions.ts): { tenantId, subscriptionId } / { tenantId, deliveryId } / ...
+  test: 'sendTestEvent', deliveries: 'listDeliveries', delivery: 'getDelivery', redeliver: 'redeliver', recover: 'recover',
+} as const;
