@@ -40,6 +40,7 @@ const zero = (bytes: number[]) => bytes.every((b) => b === 0);
 function embeddedIpv4(bytes: number[]): string | undefined {
   const v4 = (from: number) => bytes.slice(from, from + 4).join('.');
   if (zero(bytes.slice(0, 10)) && bytes[10] === 0xff && bytes[11] === 0xff) return v4(12); // ::ffff:0:0/96 mapped
+  if (zero(bytes.slice(0, 8)) && bytes[8] === 0xff && bytes[9] === 0xff && bytes[10] === 0 && bytes[11] === 0) return v4(12); // ::ffff:0:0:0/96 translated (SIIT)
   if (bytes[0] === 0 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b) {
     if (zero(bytes.slice(4, 12))) return v4(12); // 64:ff9b::/96 NAT64
     if (bytes[4] === 0 && bytes[5] === 1) return v4(12); // 64:ff9b:1::/48 local-use NAT64 (RFC 8215), suffix form

@@ -11,7 +11,7 @@ describe('isInternalAddress', () => {
     '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1', '[::1]', 'not-an-ip', '',
     // IPv4-compatible ::/96 (deprecated; never public), 6to4 and local-use NAT64 embedding internal IPv4, CGNAT edge, multicast
     '::127.0.0.1', '::7f00:1', '[::127.0.0.1]', '::a9fe:a9fe', '::8.8.8.8', '::0.0.0.1', '2002:7f00:1::', '2002:a9fe:a9fe::1',
-    '64:ff9b:1::7f00:1', '100.127.255.255', '239.255.255.250', '0.1.2.3', 'ff05::c',
+    '64:ff9b:1::7f00:1', '::ffff:0:7f00:1', '100.127.255.255', '239.255.255.250', '0.1.2.3', 'ff05::c',
   ])('%s is internal', (address) => {
     expect(isInternalAddress(address)).toBe(true);
   });
