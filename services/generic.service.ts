@@ -107,7 +107,7 @@ export default defineIntegration({
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': attempt.idempotencyKey },
       body: JSON.stringify({ channelId: channel.id, message }),
       signal: attempt.signal,
-    }, { allowPrivateNetworks: runtimeOf(this.broker).allowPrivateNetworks });
+    }, { allowPrivateNetworks: runtimeOf(this.broker).allowPrivateNetworks, onRefused: (detail) => this.logger.warn(`channel ${channel.id}: outboundUrl refused: ${detail}`) });
     await ensureOk(response, 'generic send');
     const body = (await response.json().catch(() => null)) as { id?: unknown } | null;
     const id = body?.id;

@@ -126,3 +126,6 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── outbound SSRF guard at connect time (harden-inbound) ──────────────────────
+export { createGuardedDispatcher, URL_NOT_ALLOWED } from './security';

@@ -17,6 +17,7 @@ import { BadRequestError, ConfigError, PayloadTooLargeError, PublishError } from
 import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
 import { notPublishedError, ReadyGate } from './ready-gate';
+import { findMessageInStream } from './find-message';
 import type { Delivery } from './delivery';
 import { DEAD_LETTER_HEADERS, errorHeaders, fitDeadLetter } from './headers';
 import { channelNames, deadLetterChannel, durableNameFor, NAMESPACE, streamNameFor } from './names';
@@ -741,6 +742,12 @@ export class JetStreamAdapter extends BaseAdapter {
     } finally {
       this.pendingPublishes.delete(p);
     }
+  }
+
+  /** Whether a message with `msgID` is stored on `channelName` at or after `since` (epoch ms): see `find-message.ts`. */
+  async findMessage(channelName: string, msgID: string, since: number): Promise<boolean> {
+    if (!this.js || this.stopping) throw notPublishedError(channelName, msgID, this.stopping);
+    return findMessageInStream(this.requireJsm(), this.js, channelName, msgID, since, { timeoutMs: this.cfg.publishTimeoutMs });
   }
 
   parseMessageHeaders(raw: unknown): Record<string, string> | null {

@@ -335,6 +335,15 @@ export class MemoryAdapter extends BaseAdapter {
     this.connecting = null;
   }
 
+  /** Whether a message with `msgID` is stored on `channelName` at or after `since` (epoch ms), as the JetStream lookup answers. */
+  async findMessage(channelName: string, msgID: string, since: number): Promise<boolean> {
+    if (!this.connected || this.stopping) throw notPublishedError(channelName, msgID, this.stopping);
+    const s = this.streams.get(channelName);
+    if (!s) throw new PublishError(`channels: "${channelName}" cannot be searched: no stream stores this subject`, { channel: channelName, msgID });
+    this.trim(s, this.now());
+    return s.messages.some((m) => m.msgId === msgID && m.at >= since);
+  }
+
   parseMessageHeaders(raw: unknown): Record<string, string> | null {
     return (raw as MemoryDelivery | null)?.headers ?? null;
   }

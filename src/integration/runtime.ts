@@ -9,6 +9,7 @@ import { slackUrlVerification } from './inbound/challenge';
 import { channelLookupOf } from './channel-lookup';
 import type { InboundPipeline } from './inbound/receive-webhook';
 import type { Publisher } from './inbound/publish';
+import type { MessageFinder } from './inbound/resolve-unsure';
 import { customVerifier, schemeVerifier } from './inbound/verify';
 import type { ResolvedInboundOptions } from './options';
 import type { IntegrationServiceConfig } from './types';
@@ -33,6 +34,16 @@ export function brokerPublisher(broker: ServiceBroker): Publisher {
     }
     return send.call(broker, channel, payload, options);
   };
+}
+
+/**
+ * The default finder of unconfirmed publishes: the channels adapter's `findMessage` (on `broker.channelAdapter`,
+ * where the channels middleware puts it). Undefined when the adapter has none.
+ */
+export function brokerMessageFinder(broker: ServiceBroker): MessageFinder | undefined {
+  const adapter = (broker as unknown as { channelAdapter?: { findMessage?: MessageFinder } }).channelAdapter;
+  if (typeof adapter?.findMessage !== 'function') return undefined;
+  return (channel, msgID, since) => adapter.findMessage!(channel, msgID, since);
 }
 
 /** Fails the service start (not each webhook) when the broker cannot publish to channels. */
@@ -70,6 +81,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     normalize: (webhook, channel) => config.normalize.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel),
     store,
     publish,
+    findMessage: brokerMessageFinder(service.broker),
     receivedChannel,
     options,
     onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),

@@ -14,4 +14,5 @@ export { telegramSecretToken, TELEGRAM_SECRET_HEADER } from './telegram';
 export { verifyOrThrow } from './verify-or-throw';
 export type { VerifiedSignature } from './verify-or-throw';
 export { isInternalAddress, checkOutboundUrl, guardedFetch } from './outbound-url';
-export type { OutboundUrlPolicy } from './outbound-url';
+export type { OutboundUrlPolicy, GuardedRequestInit } from './outbound-url';
+export { createGuardedDispatcher, guardedDispatcher, guardedConnector, guardedLookup, URL_NOT_ALLOWED } from './guarded-dispatcher';

@@ -63,7 +63,26 @@ describe('generic in memory mode, private networks refused (the default)', () =>
   it('reports a loopback healthUrl as unhealthy without probing it', async () => {
     hits.length = 0;
     const health = await broker.call('generic.i_healthCheck', { channelId: 'evil' }, { meta: { tenantId: 'mallory' } });
-    expect(health).toMatchObject({ healthy: false, message: expect.stringContaining('internal address') });
+    expect(health).toMatchObject({ healthy: false, message: expect.stringContaining('SWITCHBOARD_ALLOW_PRIVATE_URLS') });
+    expect(hits).toEqual([]);
+  });
+
+  it('a host name resolving inside (`localhost`): send and health answers say only "not allowed" + the variable, never the address', async () => {
+    const port = new URL(sinkBase).port;
+    await channelRegistry(broker).put({
+      id: 'evil-name', tenantId: 'mallory', platform: 'generic', credentials: { token: 't' }, secrets: ['s'], status: 'active',
+      settings: { outboundUrl: `http://localhost:${port}/internal`, healthUrl: `http://localhost:${port}/admin` },
+    });
+    hits.length = 0;
+    const sent = await broker.call('generic.i_sendMessage', {
+      channelId: 'evil-name', message: { conversationId: 'c', content: { type: 'text', text: 'x' } },
+    }, { meta: { tenantId: 'mallory' } }).catch((e: unknown) => e);
+    expect(sent).toMatchObject({ code: 400, type: 'UNSAFE_URL', message: expect.stringContaining('SWITCHBOARD_ALLOW_PRIVATE_URLS') });
+    const health = await broker.call('generic.i_healthCheck', { channelId: 'evil-name' }, { meta: { tenantId: 'mallory' } });
+    expect(health).toMatchObject({ healthy: false, message: expect.stringContaining('not allowed') });
+    for (const answer of [JSON.stringify({ message: (sent as Error).message, data: (sent as { data?: unknown }).data }), JSON.stringify(health)]) {
+      expect(answer).not.toMatch(/127\.0\.0\.1|::1|resolves/);
+    }
     expect(hits).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 import type { IntegrationMessageReceivedPayload } from '../../channels';
 import { PublishError } from '../../errors';
 import type { NormalizedMessage } from '../../types';
+import type { ClaimProgress } from './claim';
 
 /** The payload stored on `<ns>.processing.message.received`; the inbound pipeline always sets `index`. */
 export type MessageReceivedPayload = IntegrationMessageReceivedPayload & { index: number };
@@ -20,17 +21,23 @@ export interface PublishContext {
   tenantId: string;
   eventId: string;
   receivedAt: number;
+  /** Clock stamped on an unconfirmed publish, ms. Default `Date.now`. */
+  now?: () => number;
 }
 
-/** How far an event's publishing got: messages `0..stored-1` are stored. */
-export interface PublishProgress {
-  stored: number;
+/** How far an event's publishing got: messages `0..stored-1` are stored; `unsure`: the next one may be too. */
+export type PublishProgress = ClaimProgress;
+
+/** True when a failed publish may have been stored all the same (no answer: `PublishError.data.maybeStored`). */
+function maybeStored(err: unknown): boolean {
+  return (err as { data?: { maybeStored?: unknown } } | null)?.data?.maybeStored === true;
 }
 
 /**
  * Publishes the messages in order from `progress.stored` (earlier deliveries stored the ones before),
  * counting each PubAck into `progress`; the first failure stops and throws `PublishError` (503) —
- * `progress.stored` then says what is stored. Resolves with the event's message count.
+ * `progress.stored` then says what is stored, and `progress.unsure` names the message whose publish
+ * got no answer (it may be stored) with the time of the attempt. Resolves with the event's message count.
  */
 export async function publishMessages(
   publish: Publisher, channel: string, messages: NormalizedMessage[], ctx: PublishContext, progress: PublishProgress = { stored: 0 },
@@ -41,13 +48,16 @@ export async function publishMessages(
       tenantId: ctx.tenantId, channelId: ctx.channelId, integration: ctx.integration, platform: messages[index].platform,
       message: messages[index], eventId: ctx.eventId, index, timestamp: messages[index].timestamp, receivedAt: ctx.receivedAt,
     };
+    const at = (ctx.now ?? Date.now)();
     try {
       await publish(channel, payload, { msgID });
     } catch (err) {
+      progress.unsure = maybeStored(err) ? { index, since: at } : undefined;
       if (err instanceof PublishError) throw err;
       throw new PublishError(`message ${index + 1} of ${messages.length} was not stored; retry the webhook`, { msgID, index }, err);
     }
     progress.stored = index + 1;
+    progress.unsure = undefined;
   }
   return messages.length;
 }

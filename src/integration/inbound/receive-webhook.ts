@@ -8,9 +8,10 @@ import { commitEvent } from './commit';
 import { resolveEventId } from './event-id';
 import { normalizeWebhook } from './normalize';
 import { parsePayload, validatePayload } from './parse';
-import { publishMessages, type Publisher } from './publish';
+import { publishMessages, type Publisher, type PublishProgress } from './publish';
 import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
+import { resolveUnsure, type MessageFinder } from './resolve-unsure';
 import { verifySignature, type SignatureVerifier } from './verify';
 
 /** Everything the pipeline needs, each edge injectable. */
@@ -27,6 +28,8 @@ export interface InboundPipeline {
   normalize(webhook: WebhookEvent<unknown>, channel: IntegrationConfig): NormalizedMessage[] | Promise<NormalizedMessage[]>;
   store: KeyValueStore;
   publish: Publisher;
+  /** Looks an unconfirmed publish up in the stream (the channels adapter's `findMessage`); absent → publish it again. */
+  findMessage?: MessageFinder;
   /** `<ns>.processing.message.received`. */
   receivedChannel: string;
   options: ResolvedInboundOptions;
@@ -59,15 +62,17 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
   const claimed = await claimEvent(p.store, key, p.options.claimTtlMs);
   if (claimed.state === 'done') return { success: true, duplicate: true, messages: 0, eventId };
 
-  const progress = { stored: claimed.claim.from }; // an earlier delivery may have stored some already
+  // an earlier delivery may have stored some already, and left one unconfirmed
+  const progress: PublishProgress = { stored: claimed.claim.from, unsure: claimed.claim.unsure };
   let count: number;
   try {
+    await resolveUnsure(p.findMessage, p.receivedChannel, { integration: p.integration, channelId: channel.id, eventId }, progress);
     const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
     count = await publishMessages(p.publish, p.receivedChannel, messages, {
-      integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt,
+      integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt, now: p.now,
     }, progress);
   } catch (err) {
-    await releaseClaim(p.store, claimed.claim, progress.stored, p.options.doneTtlMs);
+    await releaseClaim(p.store, claimed.claim, progress, p.options.doneTtlMs);
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);

@@ -87,7 +87,7 @@ export function createOutboundActions<TPayload, TChannel extends IntegrationConf
         const runtime = outboundRuntimeOf(this, config);
         const channel = await resolveOwnedChannel(lookupFor(this, ctx), ctx.params.channelId, config.spec.platform, tenantOf(ctx));
         const hook = config.checkHealth ? () => config.checkHealth!.call(this, ctx as unknown as AppContext, channel as TChannel) : undefined;
-        const policy = { allowPrivateNetworks: runtimeOf(this.broker).allowPrivateNetworks };
+        const policy = { allowPrivateNetworks: runtimeOf(this.broker).allowPrivateNetworks, onRefused: (detail: string) => this.logger.warn(`health probe of channel ${channel.id} refused: ${detail}`) };
         return { integration: this.name, ...(await runHealthCheck(channel, runtime.options.checkTimeoutMs, hook, policy)) };
       },
     },
