@@ -15,7 +15,7 @@ export const SUBSCRIPTIONS_VARIABLE = 'SWITCHBOARD_SUBSCRIPTIONS';
 export function parseSubscriptionsSource(value: string | undefined): StaticSubscriptionInput[] {
   if (value === undefined || value.trim() === '') return [];
   let text = value.trim();
-  if (!text.startsWith('[')) {
+  if (!text.startsWith('[') && !text.startsWith('{')) {
     try {
       text = readFileSync(text, 'utf8');
     } catch (err) {
