@@ -126,3 +126,17 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── tenant webhooks: subscriptions (store, actions, static ones) and the operator API's routes for them ──
+export {
+  SubscriptionStore, subscriptionStore, disableSubscription, subscriptionActions, subscriptionsMixin, parseSubscriptionsSource,
+  seedSubscriptions, publishSubscriptionDisabled, subscriptionDisabledChannel, generateSubscriptionSecret, checkSubscriptionSecret,
+  checkSubscriptionFilter, compileSubscriptionFilter, checkSubscriptionUrl, SubscriptionLimitError, SUBSCRIPTION_EVENT_TYPES,
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT, DEFAULT_SUBSCRIPTION_GRACE_SECONDS, SUBSCRIPTION_CHANGED_EVENT,
+} from './webhooks-out/subscriptions';
+export type {
+  SubscriptionStoreOptions, SubscriptionChange, BrokerSubscriptionStoreOptions, SubscriptionActionsOptions, SubscriptionsMixinOptions,
+  SubscriptionInput, SubscriptionUpdate, StaticSubscriptionInput, RotateSubscriptionSecretOptions, CreatedSubscription,
+  RotatedSubscriptionSecret, SubscriptionChangedPayload,
+} from './webhooks-out/subscriptions';
+export { subscriptionRouteSpecs } from './gateway';

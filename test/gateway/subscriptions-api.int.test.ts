@@ -28,9 +28,9 @@ const STATIC = JSON.stringify([{ id: 'static-crm', tenantId: 'acme', url: 'https
 /** Every log line of both brokers, checked for secrets at the end. */
 const logLines: string[] = [];
 class CapturingLogger extends Loggers.Base {
-  override getLogHandler(bindings: { mod?: string }) {
+  override getLogHandler(bindings?: { mod?: string }) {
     return (type: string, args: unknown[]) => {
-      logLines.push(`${type} ${bindings.mod ?? ''} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a, Object.getOwnPropertyNames(a ?? {})))).join(' ')}`);
+      logLines.push(`${type} ${bindings?.mod ?? ''} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a, Object.getOwnPropertyNames(a ?? {})))).join(' ')}`);
     };
   }
 }
@@ -139,7 +139,7 @@ describe('keys and tenants', () => {
     const { subscription } = await create(KEY_A);
     const before = stubCalls.length;
     for (const route of concrete(subscription.id, 'dlv_acme_1')) {
-      for (const headers of [{}, { authorization: `Basic ${KEY_A}` }, { authorization: 'Bearer sk_unknown_zzzzzzzzzzzzzzzz' }]) {
+      for (const headers of [{}, { authorization: `Basic ${KEY_A}` }, { authorization: 'Bearer sk_unknown_zzzzzzzzzzzzzzzz' }] as Array<Record<string, string>>) {
         const res = await api(route.method, route.path, undefined, route.body, headers);
         expect({ route: `${route.method} ${route.path}`, status: res.status, error: res.body.error }).toEqual({ route: `${route.method} ${route.path}`, status: 401, error: 'UNAUTHORIZED' });
       }
