@@ -241,7 +241,15 @@ describe('subscriptions', () => {
 
   it('bad bodies and bad changes: 400/415 JSON, the subscription unchanged', async () => {
     const { subscription } = await create(KEY_A);
+    // well-formed secrets in refused requests: they must not come back in the answer or reach a log either
+    const refusedSecret = `whsec_${Buffer.alloc(32, 0x3c).toString('base64')}`;
+    const refusedRotation = `whsec_${Buffer.alloc(32, 0x3d).toString('base64')}`;
+    secretsGiven.push(refusedSecret, refusedRotation);
     const cases: Array<[string, string, unknown, number, Record<string, string>?]> = [
+      ['POST', '/subscriptions', { url: 'http://10.0.0.9/x', events: ['*'], secret: refusedSecret }, 400],
+      ['POST', '/subscriptions', { url: PUBLIC, events: ['nope'], secret: refusedSecret }, 400],
+      ['POST', '/subscriptions/static-crm/rotate-secret', { secret: refusedRotation }, 403],
+      ['POST', `/subscriptions/${subscription.id}/rotate-secret`, { secret: refusedRotation, graceSeconds: -1 }, 400],
       ['POST', '/subscriptions', '{not json', 400],
       ['POST', '/subscriptions', '[1,2]', 400],
       ['POST', '/subscriptions', 'url=x', 415, { 'content-type': 'application/x-www-form-urlencoded' }],
