@@ -247,12 +247,14 @@ export class SubscriptionStore implements SubscriptionLookup {
       const existing = await this.getRecord(checked.id);
       if (existing && !existing.static) throw new ConfigError(`subscription id ${checked.id} is taken by a subscription created through the API`, { id: checked.id });
       const now = this.iso();
+      // run-time state: the stored one if any, else the configured status (a configured `disabled` reads as manual)
+      const status = existing?.status ?? checked.status ?? 'active';
+      const disabledReason = existing ? existing.disabledReason : status === 'disabled' ? 'manual' as const : undefined;
       const record: SubscriptionRecord = {
         id: checked.id, tenantId: checked.tenantId, url: checked.url, events: checked.events,
         ...(checked.filter ? { filter: checked.filter } : {}),
         ...(checked.description !== undefined ? { description: checked.description } : {}),
-        status: existing?.status ?? checked.status ?? 'active',
-        ...(existing?.disabledReason ? { disabledReason: existing.disabledReason } : (existing ? {} : checked.status === 'disabled' ? { disabledReason: 'manual' as const } : {})),
+        status, ...(disabledReason ? { disabledReason } : {}),
         ordering: checked.ordering ?? 'none', createdAt: existing?.createdAt ?? now, updatedAt: now, static: true,
         secrets: checked.secrets.map((value) => ({ value, expiresAt: null })),
       };

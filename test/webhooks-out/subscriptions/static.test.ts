@@ -55,4 +55,16 @@ describe('seedSubscriptions', () => {
     expect((await store.listByTenant('acme')).map((s) => s.id).sort()).toEqual(['crm', dynamic.id].sort());
     expect((await store.match('acme', 'message.received')).map((s) => s.id).sort()).toEqual(['crm', dynamic.id].sort());
   });
+
+  it('a configured status applies on first write only; the run-time status survives the next start', async () => {
+    const store = new SubscriptionStore(new MemoryStore());
+    await seedSubscriptions(store, parseSubscriptionsSource(JSON.stringify([entry({ status: 'disabled' })])));
+    expect(await store.get('crm')).toMatchObject({ status: 'disabled', disabledReason: 'manual' });
+    await store.enable('crm');
+    await seedSubscriptions(store, parseSubscriptionsSource(JSON.stringify([entry({ status: 'disabled' })])));
+    expect(await store.get('crm')).toMatchObject({ status: 'active' });
+    await store.disable('crm', 'gone');
+    await seedSubscriptions(store, parseSubscriptionsSource(JSON.stringify([entry()])));
+    expect(await store.get('crm')).toMatchObject({ status: 'disabled', disabledReason: 'gone' });
+  });
 });
