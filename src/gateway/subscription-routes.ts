@@ -116,7 +116,7 @@ export const subscriptionSchemas: Json = {
     type: 'object', additionalProperties: false, description: 'Fields replaced as given; null removes filter or description',
     properties: {
       url: { type: 'string', format: 'uri' }, events: { type: 'array', items: { type: 'string' } },
-      filter: { ...ref('SubscriptionFilter'), nullable: true }, description: { type: 'string', nullable: true },
+      filter: { allOf: [ref('SubscriptionFilter')], nullable: true }, description: { type: 'string', nullable: true },
       ordering: { type: 'string', enum: ['none', 'conversation'] },
     },
   },
@@ -209,7 +209,7 @@ export function subscriptionRouteSpecs(service: string = WEBHOOKS_SERVICE): Rout
     {
       method: 'GET', path: '/subscriptions/:subscriptionId/deliveries',
       doc: {
-        summary: 'Deliveries of a subscription, newest first, paged with a cursor',
+        summary: 'Deliveries of a subscription, paged with a cursor',
         parameters: [
           { name: 'outcome', in: 'query', required: false, schema: { type: 'string', enum: [...OUTCOMES] } },
           { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_DELIVERIES_PAGE } },
