@@ -129,3 +129,16 @@ export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from '.
 
 // ── outbound SSRF guard at connect time (harden-inbound) ──────────────────────
 export { createGuardedDispatcher, URL_NOT_ALLOWED } from './security';
+// ── tenant webhooks: subscriptions (store, actions, static ones) and the operator API's routes for them ──
+export {
+  SubscriptionStore, subscriptionStore, disableSubscription, subscriptionActions, subscriptionsMixin, parseSubscriptionsSource,
+  seedSubscriptions, publishSubscriptionDisabled, subscriptionDisabledChannel, generateSubscriptionSecret, checkSubscriptionSecret,
+  checkSubscriptionFilter, compileSubscriptionFilter, checkSubscriptionUrl, SubscriptionLimitError, SUBSCRIPTION_EVENT_TYPES,
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT, DEFAULT_SUBSCRIPTION_GRACE_SECONDS, SUBSCRIPTION_CHANGED_EVENT,
+} from './webhooks-out/subscriptions';
+export type {
+  SubscriptionStoreOptions, SubscriptionChange, BrokerSubscriptionStoreOptions, SubscriptionActionsOptions, SubscriptionsMixinOptions,
+  SubscriptionInput, SubscriptionUpdate, StaticSubscriptionInput, RotateSubscriptionSecretOptions, CreatedSubscription,
+  RotatedSubscriptionSecret, SubscriptionChangedPayload,
+} from './webhooks-out/subscriptions';
+export { subscriptionRouteSpecs } from './gateway';

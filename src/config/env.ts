@@ -12,6 +12,7 @@ export const ENV_VARIABLES = {
   SWITCHBOARD_API_KEYS: 'Operator API keys: `key:tenant[,key:tenant...]`, or a path to a JSON file.',
   SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
   SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
+  SWITCHBOARD_SUBSCRIPTIONS: 'Static tenant webhook subscriptions (read-only through the API): a JSON array, or a path to a JSON file.',
 } as const;
 
 export const DEFAULT_PORT = 3000;

@@ -10,3 +10,5 @@ export { operatorOpenApi } from './openapi';
 export type { OpenApiOptions } from './openapi';
 export { parseApiKeys, authenticate as authenticateApiKey, MIN_API_KEY_LENGTH } from './api-keys';
 export type { ApiKey, ApiPrincipal } from './api-keys';
+export { subscriptionRouteSpecs, routeSpecPaths, subscriptionSchemas, MAX_DELIVERIES_PAGE } from './subscription-routes';
+export type { RouteSpec, RouteInput } from './operator-api';

@@ -1,4 +1,5 @@
 /** The OpenAPI 3 document of the gateway: the operator API (`/api`, API key) and the webhook routes (`/webhooks`, signed by the platform). */
+import { routeSpecPaths, subscriptionRouteSpecs, subscriptionSchemas } from './subscription-routes';
 
 /** Where the routes live. */
 export interface OpenApiOptions {
@@ -130,7 +131,7 @@ export function operatorOpenApi(options: OpenApiOptions = {}): Json {
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An operator API key (SWITCHBOARD_API_KEYS)' } },
-      schemas,
+      schemas: { ...schemas, ...subscriptionSchemas },
       responses: Object.fromEntries(Object.entries(ERROR_DESCRIPTIONS).map(([code, description]) => [`E${code}`, json(ref('Error'), description)])),
     },
     paths: {
@@ -183,6 +184,8 @@ export function operatorOpenApi(options: OpenApiOptions = {}): Json {
         parameters: [integration],
         get: keyed({ summary: 'Spec, version, capabilities and counters since start', responses: { 200: json(ref('Status')), ...errors(404) } }),
       },
+      // tenant webhooks: built from their route table
+      ...routeSpecPaths(api, subscriptionRouteSpecs()),
       [`${hooks}/{integration}/{channelId}`]: {
         parameters: [integration, channel],
         post: {

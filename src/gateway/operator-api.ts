@@ -11,6 +11,8 @@ import { authenticate, parseApiKeys, type ApiKey, type ApiPrincipal } from './ap
 import { errorBody, writeErrorBody, type ErrorBody } from './error-response';
 import { operatorOpenApi } from './openapi';
 import { serviceCallError } from './service-errors';
+import { subscriptionRouteSpecs } from './subscription-routes';
+import { WEBHOOKS_SERVICE } from '../webhooks-out/types';
 import { checkContentType, readRawBody } from './webhook-body';
 
 /** Default URL prefix of the operator API. */
@@ -35,12 +37,14 @@ export interface OperatorApiOptions {
   timeoutMs?: number;
   /** Prefix of the webhook routes, for the OpenAPI document. Default `/webhooks`. */
   webhookPath?: string;
+  /** Name of the service with the tenant webhook actions (`WEBHOOKS_ACTIONS`). Default `webhooks`. */
+  webhooksService?: string;
 }
 
 type WebRequest = IncomingMessage & { $ctx: Context; $params?: { params?: Record<string, string> } };
 
 /** What a route handler gets: the caller, path parameters, query, parsed body, and a call bound to the caller's tenant. */
-interface RouteInput {
+export interface RouteInput {
   principal: ApiPrincipal;
   params: Record<string, string>;
   query: URLSearchParams;
@@ -50,13 +54,15 @@ interface RouteInput {
   ctx: Context;
 }
 
-interface RouteSpec {
+export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Relative to the API prefix, moleculer-web style (`/channels/:channelId`). */
   path: string;
   /** Reads a JSON object body. */
   body?: boolean;
   run(input: RouteInput): Promise<{ status?: number; body: unknown }>;
+  /** The OpenAPI operation (summary, parameters, requestBody, responses), for routes whose document is built from this table. */
+  doc?: Record<string, unknown>;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
@@ -137,7 +143,7 @@ function idempotencyKeyOf(input: RouteInput): string | undefined {
 }
 
 /** The routes, as data: the OpenAPI document and the tests read the same list. */
-export function operatorRouteSpecs(registry = DEFAULT_REGISTRY_SERVICE): RouteSpec[] {
+export function operatorRouteSpecs(registry = DEFAULT_REGISTRY_SERVICE, webhooks: string = WEBHOOKS_SERVICE): RouteSpec[] {
   const integrationAction = (params: Record<string, string>, action: string) => `${segment(params, 'integration')}.${action}`;
   return [
     { method: 'GET', path: '/channels', run: async ({ call }) => ({ body: await call(`${registry}.list`) }) },
@@ -189,6 +195,8 @@ export function operatorRouteSpecs(registry = DEFAULT_REGISTRY_SERVICE): RouteSp
       },
     },
     { method: 'GET', path: '/integrations/:integration/status', run: async ({ call, params }) => ({ body: await call(integrationAction(params, 'i_status')) }) },
+    // tenant webhooks: subscriptions and their deliveries (src/gateway/subscription-routes.ts)
+    ...subscriptionRouteSpecs(webhooks),
   ];
 }
 
@@ -232,7 +240,7 @@ export function operatorApiRoutes(options: OperatorApiOptions = {}) {
   const aliases: Record<string, (req: WebRequest, res: ServerResponse) => void> = {
     'GET /openapi.json': plain(handle({ run: async () => ({ body: openapi }) })),
   };
-  for (const spec of operatorRouteSpecs(registry)) aliases[`${spec.method} ${spec.path}`] = plain(handle(spec));
+  for (const spec of operatorRouteSpecs(registry, options.webhooksService ?? WEBHOOKS_SERVICE)) aliases[`${spec.method} ${spec.path}`] = plain(handle(spec));
 
   return [
     {
