@@ -188,7 +188,10 @@ export function subscriptionStoreContract(name: string, make: () => Promise<KeyV
         await expect(store.create('acme', { url, events: ['*'] })).rejects.toMatchObject({ code: 400, type: 'UNSAFE_URL', message: expect.stringContaining('SWITCHBOARD_ALLOW_PRIVATE_URLS') });
       }
       const resolved = open({ urlPolicy: { resolve: async () => ['10.0.0.7'] } });
-      await expect(resolved.create('acme', { url: 'https://hooks.tenant.example/x', events: ['*'] })).rejects.toMatchObject({ type: 'UNSAFE_URL', message: expect.stringContaining('10.0.0.7') });
+      // Refused, naming the variable, never telling the tenant what the name resolves to (issue 8.6).
+      const refusal = await resolved.create('acme', { url: 'https://hooks.tenant.example/x', events: ['*'] }).then(() => null, (e: Error & { type?: string }) => e);
+      expect(refusal).toMatchObject({ type: 'UNSAFE_URL', message: expect.stringContaining('SWITCHBOARD_ALLOW_PRIVATE_URLS') });
+      expect(JSON.stringify({ message: refusal?.message, data: (refusal as { data?: unknown } | null)?.data })).not.toContain('10.0.0.7');
       expect(await store.listByTenant('acme')).toEqual([]);
       const allowed = open({ urlPolicy: { allowPrivateNetworks: true } });
       await expect(allowed.create('acme', { url: 'http://127.0.0.1:4000/x', events: ['*'] })).resolves.toMatchObject({ subscription: { url: 'http://127.0.0.1:4000/x' } });
