@@ -74,7 +74,7 @@ export class JetStreamAdapter extends BaseAdapter {
     this.sharedCounts = (opts.failureCounts ?? DEFAULT_FAILURE_COUNTS) === 'shared';
     this.settler = new Settler({
       counts: this.sharedCounts
-        ? new SharedFailureCounts(() => this.provisioner.failureBucket(), (m) => this.logger?.warn(m))
+        ? new SharedFailureCounts({ bucket: () => this.provisioner.failureBucket(), reset: () => this.provisioner.forgetBucket(), warn: (m) => this.logger?.warn(m) })
         : new LocalFailureCounts(),
       deadLetters: {
         publish: (queue, dl) => this.publisher.publish(queue, Buffer.from(dl.body), { raw: true, headers: dl.headers, msgID: dl.msgID }, true),

@@ -96,6 +96,11 @@ export class Provisioner {
     }
   }
 
+  /** Forgets the failure bucket only: the next use checks (and re-creates) it. */
+  forgetBucket(): void {
+    this.bucket = null;
+  }
+
   /** Creates the channel's stream, or checks an existing one; resolves with the stream name. Idempotent, memoized. */
   ensureStream(channel: string): Promise<string> {
     let p = this.ensured.get(channel);

@@ -14,7 +14,9 @@ interface Value { n: number; t: string; e?: Record<string, string> }
 /** Longest header value kept in a stored error (the full error travels with the failing delivery). */
 const ERROR_VALUE_MAX = 1024;
 /** Compare-and-set rounds before falling back to this node's count (each lost round means another member wrote). */
-const CAS_ROUNDS = 16;
+const CAS_ROUNDS = 64;
+/** After a lost round, wait up to this long (at random) so contending members do not retry in lockstep. */
+const CAS_BACKOFF_MS = 5;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -40,8 +42,16 @@ function decode(e: KvEntry | null, ref: MessageRef): Value | null {
 export class SharedFailureCounts implements FailureCounts {
   private readonly local = new LocalFailureCounts();
 
-  /** `bucket()` resolves the bound bucket (provisioned on first use); `warn` hears about fallbacks. */
-  constructor(private readonly bucket: () => Promise<KV>, private readonly warn: (msg: string) => void) {}
+  /**
+   * `bucket()` resolves the bound bucket (provisioned on first use); `reset()` is called when it
+   * could not be used, so the next use provisions it again (deleted, or lost with a server);
+   * `warn` hears about fallbacks.
+   */
+  constructor(private readonly o: { bucket: () => Promise<KV>; reset?: () => void; warn: (msg: string) => void }) {}
+
+  private bucket(): Promise<KV> {
+    return this.o.bucket();
+  }
 
   async get(ref: MessageRef): Promise<FailureRecord> {
     try {
@@ -91,7 +101,11 @@ export class SharedFailureCounts implements FailureCounts {
           if (entry) await kv.update(key, enc.encode(JSON.stringify(v)), entry.revision);
           else await kv.create(key, enc.encode(JSON.stringify(v)));
         } catch (err) {
-          if (isWrongLastSequence(err)) continue; // another member wrote first
+          if (isWrongLastSequence(err)) {
+            // another member wrote first: read again
+            await new Promise((r) => setTimeout(r, Math.random() * CAS_BACKOFF_MS));
+            continue;
+          }
           throw err;
         }
         this.local.write(ref, { count: v.n, error: v.e, storedAt: ref.storedAt });
@@ -105,6 +119,7 @@ export class SharedFailureCounts implements FailureCounts {
   }
 
   private fellBack(what: string, ref: MessageRef, err: unknown): void {
-    this.warn(`channels: failure count of "${ref.stream}" seq ${ref.seq} (group "${ref.group}"): cannot ${what} the shared bucket (${(err as Error)?.message ?? err}); using this node's count`);
+    this.o.reset?.();
+    this.o.warn(`channels: failure count of "${ref.stream}" seq ${ref.seq} (group "${ref.group}"): cannot ${what} the shared bucket (${(err as Error)?.message ?? err}); using this node's count`);
   }
 }
