@@ -225,7 +225,7 @@ export class Provisioner {
         return kv;
       } catch (err) {
         if (!isStreamNameInUse(err)) {
-          throw new ProvisionError(ProvisionErrorReason.StreamNotCreated, `channels: cannot create the failure-count bucket "${bucket}": ${(err as Error).message}`, { stream, bucket }, err);
+          throw new ProvisionError(ProvisionErrorReason.StreamNotCreated, `channels: cannot create the failure-count bucket "${bucket}": ${(err as Error).message} (or set \`failureCounts: 'node'\` to count failures per node, without a bucket)`, { stream, bucket }, err);
         }
         // created meanwhile by another node: bind to it below
       }
