@@ -4,7 +4,7 @@
  * Run: `node --import tsx bench/find-message.bench.ts`. Prints a table; asserts nothing.
  */
 import { connect } from 'nats';
-import { findMessageInStream } from '../src/channels/find-message';
+import { findMessageInStream } from '../src/channels/jetstream/find-message';
 import { startNats } from '../test/harness/servers';
 
 async function main(): Promise<void> {

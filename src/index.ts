@@ -71,6 +71,13 @@ export type {
   ChannelsMiddleware,
 } from './channels';
 
+// ── channels: shared failure counts and provisioning errors (issue 12) ────────
+export {
+  ProvisionError, ProvisionErrorReason, isProvisionError, isStreamConflict, isConsumerConflict, isRetryableProvisioning,
+  DEFAULT_FAILURE_COUNTS, DEFAULT_FAILURE_COUNT_TTL_MS, failureBucketName,
+} from './channels';
+export type { FailureCountsMode } from './channels';
+
 // ── mixins and defineService ──────────────────────────────────────────────────
 export { defineService, SDK_ONLY_KEYS } from './service/define-service';
 export { Datasource } from './mixins/datasources';

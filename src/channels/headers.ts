@@ -26,55 +26,6 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
   BODY_OMITTED: 'x-dead-letter-body-omitted',
 });
 
-const SHORT_VALUE = 1024;
-
-/** Bytes `headers` take on the wire (`NATS/1.0` line, `k: v` lines, blank line). */
-export function headersSize(headers: Record<string, string>): number {
-  let n = 'NATS/1.0\r\n\r\n'.length;
-  for (const [k, v] of Object.entries(headers)) n += Buffer.byteLength(k) + 2 + Buffer.byteLength(v) + 2;
-  return n;
-}
-
-/**
- * A dead letter (headers + body) that fits in `budget` bytes: first as is; then with the error's
- * stack and data cut to 1 KiB, then dropped, and its message cut to 1 KiB (listed in
- * `x-dead-letter-truncated`); then without the body (`x-dead-letter-body-omitted`: the original is
- * at `x-original-stream`/`x-original-seq`); at last with the basic headers only, without the body.
- */
-export function fitDeadLetter(headers: Record<string, string>, body: Uint8Array, budget: number, basic: Record<string, string>): { headers: Record<string, string>; body: Uint8Array } {
-  const fits = (h: Record<string, string>, b: Uint8Array) => headersSize(h) + b.byteLength <= budget;
-  if (fits(headers, body)) return { headers, body };
-  const h = { ...headers };
-  const cut: string[] = [];
-  const shorten = (k: string) => {
-    const v = h[k];
-    if (v !== undefined && v.length > SHORT_VALUE) { h[k] = v.slice(0, SHORT_VALUE); if (!cut.includes(k)) cut.push(k); }
-  };
-  const mark = () => { if (cut.length) h[DEAD_LETTER_HEADERS.TRUNCATED] = cut.join(','); };
-  shorten(DEAD_LETTER_HEADERS.ERROR_STACK);
-  shorten(DEAD_LETTER_HEADERS.ERROR_DATA);
-  mark();
-  if (fits(h, body)) return { headers: h, body };
-  for (const k of [DEAD_LETTER_HEADERS.ERROR_STACK, DEAD_LETTER_HEADERS.ERROR_DATA]) {
-    if (h[k] !== undefined) { delete h[k]; if (!cut.includes(k)) cut.push(k); }
-  }
-  shorten(DEAD_LETTER_HEADERS.ERROR_MESSAGE);
-  mark();
-  if (fits(h, body)) return { headers: h, body };
-  const empty = new Uint8Array(0);
-  h[DEAD_LETTER_HEADERS.BODY_OMITTED] = String(body.byteLength);
-  if (fits(h, empty)) return { headers: h, body: empty };
-  // the original headers alone are too big: the basic ones, the error's name and short message
-  const m: Record<string, string> = { ...basic };
-  for (const k of [DEAD_LETTER_HEADERS.ERROR_NAME, DEAD_LETTER_HEADERS.ERROR_MESSAGE, DEAD_LETTER_HEADERS.ERROR_CODE, DEAD_LETTER_HEADERS.ERROR_TYPE, DEAD_LETTER_HEADERS.ERROR_RETRYABLE, DEAD_LETTER_HEADERS.ORIGINAL_MSG_ID]) {
-    const v = h[k];
-    if (v !== undefined) m[k] = v.slice(0, SHORT_VALUE);
-  }
-  m[DEAD_LETTER_HEADERS.TRUNCATED] = 'original headers,x-error-stack,x-error-data';
-  m[DEAD_LETTER_HEADERS.BODY_OMITTED] = String(body.byteLength);
-  return { headers: m, body: empty };
-}
-
 const MAX_VALUE = 8 * 1024;
 
 /** A header-safe value: JSON string escaping without the quotes (no CR/LF), capped at 8 KiB. Non-strings are converted with `String()` (null/undefined → ''). */

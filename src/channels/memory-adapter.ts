@@ -5,18 +5,18 @@
  * every message (also those published before it subscribed), failed handlers are retried after
  * a growing delay, then dead-lettered with the error. Nothing survives a restart.
  */
-import type { LoggerInstance, ServiceBroker } from 'moleculer';
 import { BadRequestError, PublishError } from '../errors';
-import { retryDelay } from './backoff';
 import { BaseAdapter } from './base-adapter';
+import { resolveChannel, type Chan } from './channel';
+import { LocalFailureCounts } from './failure-counts';
 import { notPublishedError, ReadyGate } from './ready-gate';
-import { DEAD_LETTER_HEADERS, errorHeaders } from './headers';
 import { channelNames, deadLetterChannel, NAMESPACE, streamNameFor } from './names';
 import {
-  DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_PUBLISH_TIMEOUT_MS, checkAdapterOptions, resolveConsumerOptions, resolveStreamOptions,
+  DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_PUBLISH_TIMEOUT_MS, checkAdapterOptions, resolveStreamOptions,
   type ChannelConsumerOptions, type ChannelPublishOptions, type PublishAck, type ResolvedConsumerOptions,
   type ResolvedStreamOptions, type StreamOptions,
 } from './options';
+import { Settler, type Settleable } from './settle';
 
 /** Options of {@link MemoryAdapter}. Consumer options here are defaults for every channel. */
 export interface MemoryAdapterOptions extends Omit<ChannelConsumerOptions, 'group' | 'context'> {
@@ -55,14 +55,6 @@ interface MemStream {
   groups: Map<string, Group>;
 }
 
-interface Chan extends ChannelConsumerOptions {
-  id: string;
-  name: string;
-  group: string;
-  unsubscribing?: boolean;
-  handler: (payload: unknown, raw: unknown) => Promise<unknown>;
-}
-
 /** What a handler gets as `raw` from the memory adapter. */
 export interface MemoryDelivery {
   stream: string;
@@ -81,13 +73,11 @@ export class MemoryAdapter extends BaseAdapter {
   private readonly streams = new Map<string, MemStream>();
   private readonly members = new Map<string, { stream: MemStream; group: Group; member: Member }>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly recentErrors = new Map<string, unknown>();
   private stopping = false;
   private connecting: Promise<void> | null = null;
   private readonly now: () => number;
-  private readonly random: () => number;
-  private log!: LoggerInstance;
   private readonly gate = new ReadyGate();
+  private readonly settler: Settler;
 
   constructor(opts: MemoryAdapterOptions = {}) {
     super({ prefix: opts.prefix ?? '', serializer: opts.serializer ?? 'JSON' });
@@ -95,13 +85,19 @@ export class MemoryAdapter extends BaseAdapter {
     channelNames(this.namespace);
     this.cfg = opts;
     this.now = opts.now ?? Date.now;
-    this.random = opts.random ?? Math.random;
     checkAdapterOptions(this.namespace, opts);
-  }
-
-  override init(broker: ServiceBroker, logger: LoggerInstance): void {
-    super.init(broker, logger);
-    this.log = logger;
+    this.settler = new Settler({
+      counts: new LocalFailureCounts(),
+      deadLetters: {
+        publish: (queue, dl) => this.publish(queue, dl.body, { raw: true, headers: dl.headers, msgID: dl.msgID }, true),
+        maxPayload: () => undefined,
+      },
+      deserialize: (data) => this.serializer.deserialize(data as Buffer, 'channel'),
+      logger: () => this.logger,
+      metric: (name, chan) => this.metricsIncrement(name, chan),
+      random: opts.random ?? Math.random,
+      now: this.now,
+    });
   }
 
   /** Connects (idempotent: the middleware's `starting` and `started` hooks both call it). */
@@ -184,10 +180,7 @@ export class MemoryAdapter extends BaseAdapter {
 
   async subscribe(chanArg: unknown): Promise<void> {
     const chan = chanArg as Chan;
-    const cfg = resolveConsumerOptions(`channels["${chan.name}"]`, chan, this.cfg, this.addPrefixTopic(deadLetterChannel(this.namespace)));
-    chan.maxInFlight = cfg.maxInFlight;
-    chan.maxRetries = cfg.maxRetries;
-    chan.deadLettering = { ...cfg.deadLettering };
+    const cfg = resolveChannel(chan, this.cfg, this.addPrefixTopic(deadLetterChannel(this.namespace)));
     this.ensureStream(chan.name);
     if (cfg.deadLettering.enabled) this.ensureStream(cfg.deadLettering.queueName);
     const s = this.streams.get(chan.name)!;
@@ -240,72 +233,20 @@ export class MemoryAdapter extends BaseAdapter {
     this.later(delayMs, () => { g.ready.push({ seq, deliveryCount }); this.schedule(s, g); });
   }
 
+  /** One delivery to a group member, settled by the shared policy; a nak is a timed redelivery (none past max_deliver, as on the server). */
   private async process(s: MemStream, g: Group, m: Member, msg: Stored, deliveryCount: number): Promise<void> {
-    const { chan, cfg } = m;
-    const key = `${s.name}|${g.name}|${msg.seq}`;
     const raw: MemoryDelivery = {
       stream: s.name, seq: msg.seq, deliveryCount, headers: { ...msg.headers }, data: msg.data,
       info: { stream: s.name, consumer: g.name, deliveryCount, redeliveryCount: deliveryCount, streamSequence: msg.seq },
       working: () => undefined,
     };
-    let payload: unknown;
-    try {
-      payload = this.serializer.deserialize(msg.data, 'channel');
-    } catch (err) {
-      return this.giveUp(s, g, m, msg, deliveryCount, err, key);
-    }
-    if (deliveryCount > 1 + cfg.maxRetries) {
-      return this.giveUp(s, g, m, msg, deliveryCount, this.recentErrors.get(key) ?? new Error(`delivered ${deliveryCount} times without an ack`), key);
-    }
-    try {
-      if (cfg.filter && !cfg.filter(payload)) return;
-      await chan.handler(payload, raw);
-      this.recentErrors.delete(key);
-    } catch (err) {
-      this.metricsIncrement('moleculer.channels.messages.errors.total', chan);
-      const retriesDone = deliveryCount - 1;
-      if (retriesDone < cfg.maxRetries) {
-        this.metricsIncrement('moleculer.channels.messages.retries.total', chan);
-        this.recentErrors.set(key, err);
-        this.redeliver(s, g, msg.seq, deliveryCount + 1, retryDelay(retriesDone + 1, cfg.retryBackoff, this.random));
-      } else {
-        await this.giveUp(s, g, m, msg, deliveryCount, err, key);
-      }
-    }
-  }
-
-  private async giveUp(s: MemStream, g: Group, m: Member, msg: Stored, deliveryCount: number, err: unknown, key: string): Promise<void> {
-    const { chan, cfg } = m;
-    if (!cfg.deadLettering.enabled) {
-      this.log?.error(`channels: "${chan.name}" seq ${msg.seq} failed after ${cfg.maxRetries} retries; dead lettering is off, message dropped:`, err);
-      this.recentErrors.delete(key);
-      return;
-    }
-    const h: Record<string, string> = {};
-    let originalMsgId: string | undefined;
-    for (const [k, v] of Object.entries(msg.headers)) {
-      if (k.toLowerCase() === 'nats-msg-id') originalMsgId = v;
-      else h[k] = v;
-    }
-    h[DEAD_LETTER_HEADERS.ORIGINAL_CHANNEL] = chan.name;
-    h[DEAD_LETTER_HEADERS.ORIGINAL_GROUP] = chan.group;
-    h[DEAD_LETTER_HEADERS.ORIGINAL_STREAM] = s.name;
-    h[DEAD_LETTER_HEADERS.ORIGINAL_SEQ] = String(msg.seq);
-    h[DEAD_LETTER_HEADERS.DELIVERY_COUNT] = String(deliveryCount);
-    if (originalMsgId !== undefined) h[DEAD_LETTER_HEADERS.ORIGINAL_MSG_ID] = originalMsgId;
-    Object.assign(h, errorHeaders(err, this.now()));
-    try {
-      await this.publish(cfg.deadLettering.queueName, msg.data, { raw: true, headers: h, msgID: `dl:${s.name}:${msg.seq}:${chan.group}` }, true);
-      this.metricsIncrement('moleculer.channels.messages.deadLettering.total', chan);
-      this.recentErrors.delete(key);
-    } catch (pubErr) {
-      this.recentErrors.set(key, err);
-      if (deliveryCount >= cfg.maxDeliver) {
-        this.log?.error(`channels: "${chan.name}" seq ${msg.seq}: dead-letter publish failed on the last allowed delivery; message abandoned`, pubErr);
-        return;
-      }
-      this.redeliver(s, g, msg.seq, deliveryCount + 1, retryDelay(deliveryCount - cfg.maxRetries, cfg.retryBackoff, this.random));
-    }
+    const d: Settleable = {
+      stream: s.name, seq: msg.seq, deliveryCount, storedAt: String(msg.at), data: msg.data,
+      originalHeaders: () => Object.entries(msg.headers),
+      ack: () => undefined,
+      nak: (delayMs) => { if (deliveryCount < m.cfg.maxDeliver) this.redeliver(s, g, msg.seq, deliveryCount + 1, delayMs); },
+    };
+    await this.settler.process(m.chan, m.cfg, d, raw);
   }
 
   async unsubscribe(chanArg: unknown): Promise<void> {

@@ -2,7 +2,7 @@
 import { Middleware } from '@moleculer/channels';
 import type { Middleware as MoleculerMiddleware } from 'moleculer';
 import { ConfigError } from '../errors';
-import { JetStreamAdapter, type JetStreamAdapterOptions, type NatsEndpointOptions } from './jetstream-adapter';
+import { JetStreamAdapter, type JetStreamAdapterOptions, type NatsEndpointOptions } from './jetstream/adapter';
 import { MemoryAdapter, type MemoryAdapterOptions } from './memory-adapter';
 import { NAMESPACE } from './names';
 

@@ -57,6 +57,13 @@ export const DEFAULT_PULL_HEARTBEAT_MS = 5_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 /** Wait between reconnect attempts to NATS: 1 s. Reconnection never gives up. */
 export const DEFAULT_RECONNECT_WAIT_MS = 1_000;
+/** Handler failures are counted in a JetStream KV bucket shared by every member of a group, so `maxRetries` is exact across nodes. */
+export const DEFAULT_FAILURE_COUNTS: FailureCountsMode = 'shared';
+/** A failure count not touched for this long is forgotten (the bucket's TTL): 24 h. Keep it above a message's whole retry span. */
+export const DEFAULT_FAILURE_COUNT_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Where handler failures are counted: `shared` (a JetStream KV bucket, exact across nodes) or `node` (in memory, per node). */
+export type FailureCountsMode = 'shared' | 'node';
 
 export type StreamStorage = 'file' | 'memory';
 export type StreamDiscard = 'old' | 'new';

@@ -1,6 +1,6 @@
 /** Ack-subject parsing and dead-letter header encoding. */
 import fc from 'fast-check';
-import { parseAckSubject } from '../../src/channels/delivery';
+import { parseAckSubject } from '../../src/channels/jetstream/delivery';
 import { decodeHeaderValue, encodeHeaderValue, errorHeaders, parseDeadLetterError } from '../../src/channels';
 import { RateLimitError } from '../../src/errors';
 

@@ -1,6 +1,6 @@
 /** `findMessageInStream` on a real nats-server: found after the duplicate window, bounded by time and subject, several pulls, consumer removed. */
 import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
-import { findMessageInStream } from '../../src/channels/find-message';
+import { findMessageInStream } from '../../src/channels/jetstream/find-message';
 import { startNats, type ServerProcess } from '../harness/servers';
 
 let nats: ServerProcess;

@@ -1,5 +1,6 @@
 /** One JetStream message as a consumer receives it, with its delivery info and ack/nak/working replies. */
 import type { Msg, MsgHdrs } from 'nats';
+import type { Settleable } from '../settle';
 
 const enc = new TextEncoder();
 const ACK = enc.encode('+ACK');
@@ -36,7 +37,7 @@ export function parseAckSubject(reply: string): DeliveryInfo | null {
  * A delivered message. Final replies (`ack`, `nak`) are sent once; `working()` may repeat until then.
  * Passed to channel handlers as their second argument (`raw`).
  */
-export class Delivery {
+export class Delivery implements Settleable {
   readonly info: DeliveryInfo;
   private done = false;
   /** Set by the pull consumer: `ack()` is held back so it can go out as `+NXT` (ack + next pull) in one message. */
@@ -52,6 +53,15 @@ export class Delivery {
   get headers(): MsgHdrs | undefined { return this.msg.headers; }
   get seq(): number { return this.info.streamSequence; }
   get deliveryCount(): number { return this.info.deliveryCount; }
+  /** The stream the message is stored in. */
+  get stream(): string { return this.info.stream; }
+  /** When the message was stored (nanoseconds, as the ack subject says): the same for every delivery of it. */
+  get storedAt(): string { return this.info.timestampNanos; }
+
+  /** The message's headers, first value of each. */
+  *originalHeaders(): Iterable<readonly [string, string]> {
+    if (this.msg.headers) for (const [k, v] of this.msg.headers) if (v[0] !== undefined) yield [k, v[0]];
+  }
   /** True once an ack or nak was sent. */
   get settled(): boolean { return this.done; }
 
