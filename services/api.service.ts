@@ -8,7 +8,8 @@ const api: ServiceSchema = {
   mixins: [ApiGateway],
   settings: {
     port: 3000,
-    ip: '0.0.0.0',
+    // Replaced in `created` by HOST (default 127.0.0.1 in memory mode, 0.0.0.0 with NATS_URL).
+    ip: '127.0.0.1',
     routes: [
       {
         path: '/',
@@ -32,7 +33,9 @@ const api: ServiceSchema = {
     },
   },
   created() {
-    this.settings.port = runtimeOf(this.broker).port ?? this.settings.port;
+    const runtime = runtimeOf(this.broker);
+    this.settings.port = runtime.port ?? this.settings.port;
+    this.settings.ip = runtime.host ?? this.settings.ip;
     this.store = acquireStore(this.broker);
   },
   async stopped() {
