@@ -1,11 +1,11 @@
 /** The HTTP gateway: health for operators; webhook and operator API routes are added by their SDK route builders. */
 import type { Context, ServiceSchema } from 'moleculer';
-import ApiGateway from 'moleculer-web';
-import { acquireStore, healthReport, operatorApiRoutes, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
+import { acquireStore, gatewayMixin, healthReport, operatorApiRoutes, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
 
 const api: ServiceSchema = {
   name: 'api',
-  mixins: [ApiGateway],
+  // moleculer-web with deadlines, JSON errors everywhere and only routed methods (see gatewayMixin).
+  mixins: [gatewayMixin()],
   settings: {
     port: 3000,
     // Replaced in `created` by HOST (default 127.0.0.1 in memory mode, 0.0.0.0 with NATS_URL).

@@ -126,3 +126,12 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── gateway hardening (issue 8): HTTP server mixin, start-up readiness, deadlines, HOST ──
+export {
+  gatewayMixin, clientErrorBody, trackReadiness, discoveryPendingMs, DEFAULT_DISCOVERY_GRACE_MS, DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_CONNECTIONS_CHECK_MS, ROUTED_METHODS,
+} from './gateway';
+export type { GatewayMixinSettings } from './gateway';
+export { DEFAULT_MEMORY_HOST, DEFAULT_CLUSTER_HOST } from './config';
+export { RequestTimeoutError, MethodNotAllowedError } from './errors';

@@ -10,3 +10,8 @@ export { operatorOpenApi } from './openapi';
 export type { OpenApiOptions } from './openapi';
 export { parseApiKeys, authenticate as authenticateApiKey, MIN_API_KEY_LENGTH } from './api-keys';
 export type { ApiKey, ApiPrincipal } from './api-keys';
+// issue 8: HTTP hardening, start-up readiness, body deadline
+export { gatewayMixin, clientErrorBody, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_CONNECTIONS_CHECK_MS, ROUTED_METHODS } from './http-server';
+export type { GatewayMixinSettings } from './http-server';
+export { trackReadiness, discoveryPendingMs, DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
+export { DEFAULT_BODY_TIMEOUT_MS } from './webhook-body';
