@@ -1,5 +1,5 @@
-export { healthReport } from './health';
-export type { HealthReport, ComponentStatus } from './health';
+export { healthReport, DEFAULT_NATS_PROBE_TIMEOUT_MS, DEFAULT_NATS_PROBE_CACHE_MS } from './health';
+export type { HealthReport, ComponentStatus, HealthOptions } from './health';
 export { webhookRoutes, DEFAULT_WEBHOOK_PATH, DEFAULT_WEBHOOK_CONTENT_TYPES, DEFAULT_WEBHOOK_TIMEOUT_MS, WEBHOOK_ACTIONS } from './webhooks';
 export type { WebhookRoutesOptions } from './webhooks';
 export { errorBody, sendJsonError } from './error-response';
