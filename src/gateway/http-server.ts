@@ -71,6 +71,17 @@ function onClientError(err: Error & { code?: unknown }, socket: Duplex): void {
   socket.destroy();
 }
 
+/** `CONNECT` (a tunnel request, no route ever takes it): a JSON 405, then the socket closed. */
+function onConnect(_req: IncomingMessage, socket: Duplex): void {
+  if (socket.writable) socket.write(rawErrorResponse({ error: 'METHOD_NOT_ALLOWED', code: 405, message: 'CONNECT is not allowed here' }));
+  socket.destroy();
+}
+
+/** An `Expect` other than `100-continue`: a JSON 417 (Node's default is a bare one). */
+function onCheckExpectation(_req: IncomingMessage, res: ServerResponse): void {
+  writeErrorBody(res, { error: 'EXPECTATION_FAILED', code: 417, message: 'only "Expect: 100-continue" is supported' });
+}
+
 /** The path of a request target, for routing checks: origin-form as is, absolute-form reduced to its path (RFC 9112 §3.2.2). */
 function originForm(req: IncomingMessage): string | Error {
   const target = req.url ?? '';
@@ -98,11 +109,15 @@ function allowedMethods(gateway: Gateway, path: string): string[] {
 }
 
 /**
- * Checks made before moleculer-web sees the request: a path that is not origin-form or does not
- * percent-decode → 400; a method that no route takes → 405 with `Allow` when the path exists, else 404.
+ * Checks made before moleculer-web sees the request: no Host on HTTP/1.1, a target that is not a path,
+ * or a path that does not percent-decode → 400; a method that no route takes → 405 with `Allow` when the path exists, else 404.
  * Returns the error to answer, or null to go on.
  */
 function frontCheck(gateway: Gateway, req: IncomingMessage): { error: Error; allow?: string[] } | null {
+  // Node's own Host check answers a bare 400; it is off (`requireHostHeader: false`) and made here instead.
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
+    return { error: new BadRequestError('an HTTP/1.1 request needs a Host header') };
+  }
   const target = originForm(req);
   if (target instanceof Error) return { error: target };
   if (target !== req.url) req.url = target;
@@ -157,6 +172,7 @@ export function gatewayMixin(): ServiceSchema {
         } else {
           this.server = createServer({
             headersTimeout: s.headersTimeout, requestTimeout: s.requestTimeout, connectionsCheckingInterval: s.connectionsCheckingInterval,
+            requireHostHeader: false,
           }, this.httpHandler);
           this.isHTTPS = false;
         }
@@ -164,6 +180,8 @@ export function gatewayMixin(): ServiceSchema {
           if (s.headersTimeout !== undefined) this.server.headersTimeout = s.headersTimeout;
           if (s.requestTimeout !== undefined) this.server.requestTimeout = s.requestTimeout;
           this.server.on('clientError', onClientError);
+          this.server.on('connect', onConnect);
+          this.server.on('checkExpectation', onCheckExpectation);
         }
       },
       httpHandler(this: Gateway, req: IncomingMessage, res: ServerResponse, next?: unknown) {
