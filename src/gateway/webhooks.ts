@@ -66,7 +66,7 @@ function target(req: WebRequest): { integration: string; channelId: string } {
   return { integration, channelId };
 }
 
-/** Calls the action; an unknown integration → 404, one that is only unreachable → 503 (see {@link serviceCallError}). */
+/** Calls the action; an unknown integration → 404, one that is only unreachable or not seen yet (start-up, `graceMs`) → 503 (see {@link serviceCallError}). */
 async function callIntegration(req: WebRequest, action: string, params: Record<string, unknown>, timeoutMs: number, graceMs: number): Promise<unknown> {
   try {
     return await req.$ctx.call(action, params, { timeout: timeoutMs, retries: 0 });

@@ -3,7 +3,7 @@
  * 503 `degraded` — whenever JetStream is not usable: nats-server paused (SIGSTOP: the socket stays open,
  * the transporter still says connected) or stopped (the client reconnecting), and up again after.
  */
-import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { ServiceBroker } from 'moleculer';
 import { createChannelsMiddleware } from '../../src/channels';
 import { RUNTIME_METADATA_KEY } from '../../src/types';
@@ -16,12 +16,15 @@ let redis: ServerProcess;
 let broker: ServiceBroker;
 let base: string;
 
-/** The pid of the process listening on `port` (the harness does not expose it). */
+/** The pid of the harness's nats-server on `port` (the harness does not expose it): read from /proc, no tool needed. */
 function listenerPid(port: number): number {
-  const out = execFileSync('lsof', ['-t', `-iTCP:${port}`, '-sTCP:LISTEN'], { encoding: 'utf8' }).trim();
-  const pid = Number(out.split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no listener on ${port}`);
-  return pid;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try { args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    if (args[0]?.endsWith('nats-server') && args[args.indexOf('-p') + 1] === String(port)) return Number(entry);
+  }
+  throw new Error(`no nats-server on port ${port}`);
 }
 
 beforeAll(async () => {
