@@ -167,6 +167,8 @@ export function gatewayMixin(): ServiceSchema {
       createServer(this: Gateway) {
         if (this.server) return;
         const s = this.settings as GatewayMixinSettings & { https?: unknown; http2?: unknown };
+        // Node refuses headersTimeout > requestTimeout (when the latter is on): the headers get at most the whole request's time.
+        if (s.requestTimeout && s.headersTimeout && s.headersTimeout > s.requestTimeout) s.headersTimeout = s.requestTimeout;
         if (s.https || s.http2) {
           apiGatewayMethods.createServer.call(this);
         } else {
