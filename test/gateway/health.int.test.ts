@@ -16,15 +16,18 @@ let redis: ServerProcess;
 let broker: ServiceBroker;
 let base: string;
 
-/** The pid of the harness's nats-server on `port` (the harness does not expose it): read from /proc, no tool needed. */
-function listenerPid(port: number): number {
+/** The pid of the harness's server on `port` (the harness does not expose it): read from /proc, no tool needed. */
+function listenerPid(port: number, name = 'nats-server'): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try { args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'); } catch { continue; }
-    if (args[0]?.endsWith('nats-server') && args[args.indexOf('-p') + 1] === String(port)) return Number(entry);
+    let cmdline: string;
+    try { cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8'); } catch { continue; }
+    const args = cmdline.split('\0');
+    if (!args[0]?.includes(name)) continue;
+    // nats-server keeps its argv (`-p <port>`); redis-server rewrites its title to `redis-server 127.0.0.1:<port>`
+    if (args[args.indexOf('-p') + 1] === String(port) || cmdline.includes(`:${port}`)) return Number(entry);
   }
-  throw new Error(`no nats-server on port ${port}`);
+  throw new Error(`no ${name} on port ${port}`);
 }
 
 beforeAll(async () => {
@@ -43,7 +46,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  try { process.kill(listenerPid(nats.port), 'SIGCONT'); } catch { /* not paused, or gone */ }
+  for (const [port, name] of [[nats.port, 'nats-server'], [redis.port, 'redis-server']] as const) {
+    try { process.kill(listenerPid(port, name), 'SIGCONT'); } catch { /* not paused, or gone */ }
+  }
   await broker?.stop();
   await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
 });
@@ -93,4 +98,15 @@ it('nats-server stopped (the client reconnecting) → 503 degraded; restarted �
     await nats.start();
   }
   expect(isUp(await healthUntil(isUp))).toBe(true);
+}, 60_000);
+
+it('redis-server paused (SIGSTOP) → 503 degraded with redis down within the probe timeout; resumed → 200', async () => {
+  const pid = listenerPid(redis.port, 'redis-server');
+  process.kill(pid, 'SIGSTOP');
+  try {
+    expect(await healthUntil((h) => h.status === 503 && h.body.redis === 'down')).toMatchObject({ status: 503, body: { status: 'degraded', redis: 'down' } });
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  expect((await healthUntil((h) => h.status === 200)).body).toMatchObject({ redis: 'up', nats: 'up' });
 }, 60_000);
