@@ -188,6 +188,8 @@ export function gatewayMixin(): ServiceSchema {
       },
       httpHandler(this: Gateway, req: IncomingMessage, res: ServerResponse, next?: unknown) {
         const refused = frontCheck(this, req);
+        // In middleware mode (Express), a path that is not ours belongs to the next handler.
+        if (refused && typeof next === 'function' && (refused.error as { code?: unknown }).code === 404) return Promise.resolve((next as () => unknown)());
         if (refused) {
           writeErrorBody(res, errorBody(refused.error), refused.allow);
           return Promise.resolve();
