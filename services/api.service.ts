@@ -1,14 +1,15 @@
 /** The HTTP gateway: health for operators; webhook and operator API routes are added by their SDK route builders. */
 import type { Context, ServiceSchema } from 'moleculer';
-import ApiGateway from 'moleculer-web';
-import { acquireStore, healthReport, operatorApiRoutes, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
+import { acquireStore, gatewayMixin, healthReport, operatorApiRoutes, releaseStore, runtimeOf, webhookRoutes, type KeyValueStore } from '@switchboard/sdk';
 
 const api: ServiceSchema = {
   name: 'api',
-  mixins: [ApiGateway],
+  // moleculer-web with deadlines, JSON errors everywhere and only routed methods (see gatewayMixin).
+  mixins: [gatewayMixin()],
   settings: {
     port: 3000,
-    ip: '0.0.0.0',
+    // Replaced in `created` by HOST (default 127.0.0.1 in memory mode, 0.0.0.0 with NATS_URL).
+    ip: '127.0.0.1',
     routes: [
       {
         path: '/',
@@ -32,7 +33,9 @@ const api: ServiceSchema = {
     },
   },
   created() {
-    this.settings.port = runtimeOf(this.broker).port ?? this.settings.port;
+    const runtime = runtimeOf(this.broker);
+    this.settings.port = runtime.port ?? this.settings.port;
+    this.settings.ip = runtime.host ?? this.settings.ip;
     this.store = acquireStore(this.broker);
   },
   async stopped() {

@@ -149,3 +149,12 @@ export type {
   RotatedSubscriptionSecret, SubscriptionChangedPayload,
 } from './webhooks-out/subscriptions';
 export { subscriptionRouteSpecs } from './gateway';
+// ── gateway hardening (issue 8): HTTP server mixin, start-up readiness, deadlines, HOST ──
+export {
+  gatewayMixin, clientErrorBody, trackReadiness, discoveryPendingMs, DEFAULT_DISCOVERY_GRACE_MS, DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_CONNECTIONS_CHECK_MS, ROUTED_METHODS,
+} from './gateway';
+export type { GatewayMixinSettings, HealthOptions } from './gateway';
+export { DEFAULT_NATS_PROBE_TIMEOUT_MS, DEFAULT_NATS_PROBE_CACHE_MS } from './gateway';
+export { DEFAULT_MEMORY_HOST, DEFAULT_CLUSTER_HOST } from './config';
+export { RequestTimeoutError, MethodNotAllowedError } from './errors';

@@ -16,7 +16,7 @@ export interface BrokerConfigOptions {
 }
 
 function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
-  return { namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port, allowPrivateNetworks: env.allowPrivateNetworks };
+  return { namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port, host: env.host, allowPrivateNetworks: env.allowPrivateNetworks };
 }
 
 /**

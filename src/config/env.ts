@@ -1,4 +1,5 @@
 /** Reads and validates the environment variables Switchboard understands; every error names the variable. */
+import { isIP } from 'node:net';
 import { ConfigError } from '../errors';
 
 /** Every environment variable Switchboard reads, with what it means. */
@@ -6,6 +7,7 @@ export const ENV_VARIABLES = {
   NATS_URL: 'NATS server URL(s), comma-separated (nats://host:4222). Unset: one process, in-memory transport and channels.',
   REDIS_URL: 'Redis URL (redis://host:6379 or rediss://). Unset: cacher and state in memory.',
   PORT: 'HTTP port of the gateway. Default 3000.',
+  HOST: 'Address the gateway listens on. Default `127.0.0.1` in memory mode (its demo channel\'s secret is public), `0.0.0.0` when NATS_URL is set.',
   SWITCHBOARD_NAMESPACE: 'Prefix of channel names and Redis keys. Default `switchboard`.',
   SWITCHBOARD_NODE_ID: 'Moleculer node id. Default: hostname and pid.',
   SWITCHBOARD_LOG_LEVEL: 'trace | debug | info | warn | error | fatal. Default info.',
@@ -16,6 +18,10 @@ export const ENV_VARIABLES = {
 } as const;
 
 export const DEFAULT_PORT = 3000;
+/** The gateway's listen address in memory mode: loopback only (the seeded demo channel's secret is public). */
+export const DEFAULT_MEMORY_HOST = '127.0.0.1';
+/** The gateway's listen address when `NATS_URL` is set: every interface. */
+export const DEFAULT_CLUSTER_HOST = '0.0.0.0';
 export const DEFAULT_NAMESPACE = 'switchboard';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,6 +30,8 @@ export interface SwitchboardEnv {
   natsUrl?: string;
   redisUrl?: string;
   port: number;
+  /** The gateway's listen address (`HOST`); see {@link DEFAULT_MEMORY_HOST} and {@link DEFAULT_CLUSTER_HOST}. */
+  host: string;
   namespace: string;
   nodeID?: string;
   logLevel: LogLevel;
@@ -57,8 +65,16 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
       throw new ConfigError(`Unknown environment variable ${key}. Known: ${known}.`, { variable: key });
     }
   }
-  const result: SwitchboardEnv = { port: DEFAULT_PORT, namespace: DEFAULT_NAMESPACE, logLevel: 'info', allowPrivateNetworks: false };
+  const result: SwitchboardEnv = { port: DEFAULT_PORT, host: DEFAULT_MEMORY_HOST, namespace: DEFAULT_NAMESPACE, logLevel: 'info', allowPrivateNetworks: false };
   if (env.NATS_URL !== undefined) result.natsUrl = parseUrls('NATS_URL', env.NATS_URL, ['nats', 'tls']);
+  if (result.natsUrl) result.host = DEFAULT_CLUSTER_HOST;
+  if (env.HOST !== undefined) {
+    const host = env.HOST.trim();
+    if (!isIP(host) && !/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host)) {
+      throw new ConfigError(`HOST must be an IP address or a host name (127.0.0.1, 0.0.0.0, ::, localhost); got "${env.HOST}".`, { variable: 'HOST' });
+    }
+    result.host = host;
+  }
   if (env.REDIS_URL !== undefined) result.redisUrl = parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
   if (result.redisUrl?.includes(',')) throw new ConfigError('REDIS_URL takes one URL, not a list.', { variable: 'REDIS_URL' });
   if (env.PORT !== undefined) {

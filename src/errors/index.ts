@@ -182,3 +182,19 @@ export class UnsafeUrlError extends Errors.MoleculerClientError {
 export function isErrorType(err: unknown, type: ErrorType): boolean {
   return typeof err === 'object' && err !== null && (err as { type?: unknown }).type === type;
 }
+
+// ── issue 8 (gateway hardening) ──
+
+/** 408: the request (its body) did not arrive within the gateway's deadline. `data.timeoutMs` says how long was allowed. */
+export class RequestTimeoutError extends Errors.MoleculerClientError {
+  constructor(message: string, data?: Data) {
+    super(message, 408, 'REQUEST_TIMEOUT', data);
+  }
+}
+
+/** 405: the path exists, not with this method. `data.allow` lists the methods it takes. */
+export class MethodNotAllowedError extends Errors.MoleculerClientError {
+  constructor(message: string, data: { allow: string[] }) {
+    super(message, 405, 'METHOD_NOT_ALLOWED', data);
+  }
+}

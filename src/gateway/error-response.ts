@@ -20,7 +20,10 @@ export function errorBody(err: unknown): ErrorBody {
   const message = typeof e.message === 'string' ? e.message : '';
   const code = typeof e.code === 'number' && e.code >= 400 && e.code <= 599 ? e.code : 500;
   if (type === 'VALIDATION_ERROR' || code === 422) return { error: 'BAD_REQUEST', code: 400, message: message || 'invalid request' };
-  if (type === 'REQUEST_TIMEOUT' || code === 504) return { error: 'UNAVAILABLE', code: 503, message: 'the request timed out; retry later' };
+  // A malformed percent-encoding in the path (decodeURIComponent's URIError) is the client's: 400.
+  if (e.name === 'URIError' && code === 500) return { error: 'BAD_REQUEST', code: 400, message: 'the request path has a malformed percent-encoding' };
+  // Moleculer's call timeout (504, REQUEST_TIMEOUT) is ours: 503. A 408 is the client's slow request.
+  if ((type === 'REQUEST_TIMEOUT' && code !== 408) || code === 504) return { error: 'UNAVAILABLE', code: 503, message: 'the request timed out; retry later' };
   if (code >= 500 && !(type && EXPOSED_5XX.has(type))) return { error: code === 503 ? 'UNAVAILABLE' : 'INTERNAL_ERROR', code, message: code === 503 ? 'service unavailable; retry later' : 'internal error' };
   return { error: type ?? (code === 404 ? 'NOT_FOUND' : 'ERROR'), code, message };
 }
@@ -32,14 +35,15 @@ export function retryAfterFor(code: number): number | undefined {
   return undefined;
 }
 
-/** Writes `body` as the JSON answer (with `Retry-After` on 409/429/503, `Connection: close` on 413). */
-export function writeErrorBody(res: ServerResponse, body: ErrorBody): void {
+/** Writes `body` as the JSON answer (with `Retry-After` on 409/429/503, `Connection: close` on 408/413). */
+export function writeErrorBody(res: ServerResponse, body: ErrorBody, allow?: readonly string[]): void {
   if (res.headersSent) { res.end(); return; }
   const json = JSON.stringify(body);
   const headers: Record<string, string | number> = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) };
   const retryAfter = retryAfterFor(body.code);
   if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
-  if (body.code === 413) headers.Connection = 'close';
+  if (body.code === 413 || body.code === 408) headers.Connection = 'close';
+  if (body.code === 405 && Array.isArray(allow)) headers.Allow = allow.join(', ');
   res.writeHead(body.code, headers);
   res.end(json);
 }

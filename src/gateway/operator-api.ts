@@ -13,7 +13,9 @@ import { operatorOpenApi } from './openapi';
 import { serviceCallError } from './service-errors';
 import { subscriptionRouteSpecs } from './subscription-routes';
 import { WEBHOOKS_SERVICE } from '../webhooks-out/types';
-import { checkContentType, readRawBody } from './webhook-body';
+import { decodeUtf8 } from '../integration/inbound/parse';
+import { DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
+import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, readRawBody } from './webhook-body';
 
 /** Default URL prefix of the operator API. */
 export const DEFAULT_API_PATH = '/api';
@@ -39,6 +41,10 @@ export interface OperatorApiOptions {
   webhookPath?: string;
   /** Name of the service with the tenant webhook actions (`WEBHOOKS_ACTIONS`). Default `webhooks`. */
   webhooksService?: string;
+  /** Deadline for a body, ms from the request's arrival; later → 408 and the connection closed. Default {@link DEFAULT_BODY_TIMEOUT_MS} (10 s). */
+  bodyTimeoutMs?: number;
+  /** After the node starts or (re)joins a cluster, an unknown service answers 503 (not 404) for this long. Default {@link DEFAULT_DISCOVERY_GRACE_MS} (10 s). */
+  discoveryGraceMs?: number;
 }
 
 type WebRequest = IncomingMessage & { $ctx: Context; $params?: { params?: Record<string, string> } };
@@ -111,13 +117,14 @@ function writeApiError(res: ServerResponse, err: unknown): void {
 }
 
 /** Reads a JSON object body (415 for another content type, 413 over the limit, 400 when not an object). */
-async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const raw = await readRawBody(req, limit);
+async function readJsonObject(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Record<string, unknown>> {
+  const raw = await readRawBody(req, limit, timeoutMs);
   if (raw.length === 0) return {};
   checkContentType(req, ['application/json']);
+  const text = decodeUtf8(raw);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new BadRequestError('the body is not valid JSON');
   }
@@ -208,6 +215,8 @@ export function operatorApiRoutes(options: OperatorApiOptions = {}) {
     : options.keys;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_API_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const graceMs = options.discoveryGraceMs ?? DEFAULT_DISCOVERY_GRACE_MS;
   const registry = options.registryService ?? DEFAULT_REGISTRY_SERVICE;
   const openapi = operatorOpenApi({ apiPath: path, webhookPath: options.webhookPath ?? '/webhooks' });
 
@@ -215,7 +224,7 @@ export function operatorApiRoutes(options: OperatorApiOptions = {}) {
     try {
       // The key is checked before anything else is read or parsed.
       const principal = authenticate(keys, req.headers.authorization);
-      const body = spec.body ? await readJsonObject(req, maxBodyBytes) : {};
+      const body = spec.body ? await readJsonObject(req, maxBodyBytes, bodyTimeoutMs) : {};
       const ctx = req.$ctx;
       Object.assign(ctx.meta as AppMeta, { tenantId: principal.tenantId, apiKeyId: principal.apiKeyId });
       const call = async (action: string, params: Record<string, unknown> = {}) => {
@@ -223,7 +232,7 @@ export function operatorApiRoutes(options: OperatorApiOptions = {}) {
           return await ctx.call(action, params, { timeout: timeoutMs, retries: 0, meta: { tenantId: principal.tenantId, apiKeyId: principal.apiKeyId } });
         } catch (err) {
           // No such service → 404; known but without an available instance, or this node cut off → 503.
-          throw serviceCallError(err, action, ctx.broker, () => new NotFoundError(`no service for ${action.split('.')[0]}`));
+          throw serviceCallError(err, action, ctx.broker, () => new NotFoundError(`no service for ${action.split('.')[0]}`), graceMs);
         }
       };
       const url = req.url ?? '';

@@ -1,6 +1,12 @@
-/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps. */
+/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413) and a deadline (408), headers and query as null-prototype string maps. */
 import type { IncomingMessage } from 'node:http';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { BadRequestError, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError } from '../errors';
+
+/**
+ * Default deadline for a request's body, from the moment its headers arrived: 10 s. A slower body
+ * (a trickle, a stalled client) is answered `408 REQUEST_TIMEOUT` and its connection closed.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /** True when `header` names one of `accepted` media types (parameters ignored); `application/*+json` counts as `application/json`. */
 export function contentTypeAccepted(header: string | undefined, accepted: readonly string[]): boolean {
@@ -24,26 +30,52 @@ function tooLarge(limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`body is over the ${limit}-byte limit`, { limit });
 }
 
-/** The exact request bytes; rejects with 413 as soon as the declared or the read size passes `limit` (nothing else is done with the bytes). */
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Milliseconds since the request's headers arrived (moleculer-web stamps `$startTime`), 0 when unknown. */
+function elapsedMs(req: IncomingMessage): number {
+  const start = (req as IncomingMessage & { $startTime?: [number, number] }).$startTime;
+  if (!Array.isArray(start)) return 0;
+  const [s, ns] = process.hrtime(start);
+  return s * 1000 + ns / 1e6;
+}
+
+/**
+ * The exact request bytes; rejects with 413 as soon as the declared or the read size passes `limit`
+ * (nothing else is done with the bytes), and with 408 when the body is not complete `timeoutMs`
+ * after the request arrived (default {@link DEFAULT_BODY_TIMEOUT_MS}).
+ */
+export function readRawBody(req: IncomingMessage, limit: number, timeoutMs: number = DEFAULT_BODY_TIMEOUT_MS): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && !(Number(declared) <= limit)) return Promise.reject(tooLarge(limit));
+  if (req.complete && req.readableLength === 0 && req.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const finish = (err: Error | null, body?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      if (err) reject(err);
+      else resolve(body!);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        req.off('data', onData);
         req.resume(); // discard the rest
-        reject(tooLarge(limit));
+        finish(tooLarge(limit));
       } else chunks.push(chunk);
     };
-    let ended = false;
+    const remaining = Math.max(0, timeoutMs - elapsedMs(req));
+    const timer = setTimeout(() => {
+      req.pause();
+      finish(new RequestTimeoutError(`the request body did not arrive within ${timeoutMs} ms`, { timeoutMs }));
+    }, remaining);
+    timer.unref?.();
     req.on('data', onData);
-    req.once('end', () => { ended = true; resolve(Buffer.concat(chunks, size)); });
-    req.once('error', reject);
-    req.once('close', () => { if (!ended) reject(new BadRequestError('the request was aborted before its body was complete')); });
+    req.once('end', () => finish(null, Buffer.concat(chunks, size)));
+    req.once('error', (err) => finish(err));
+    req.once('close', () => finish(new BadRequestError('the request was aborted before its body was complete')));
   });
 }
 

@@ -8,7 +8,8 @@ import { NotFoundError } from '../errors';
 import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
 import { errorBody, writeErrorBody } from './error-response';
 import { serviceCallError } from './service-errors';
-import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
+import { DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
+import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
 export const DEFAULT_WEBHOOK_PATH = '/webhooks';
@@ -32,6 +33,13 @@ export interface WebhookRoutesOptions {
   contentTypes?: readonly string[];
   /** Timeout of the call to the integration, ms. Default {@link DEFAULT_WEBHOOK_TIMEOUT_MS}. */
   timeoutMs?: number;
+  /** Deadline for the body, ms from the request's arrival; later → 408 and the connection closed. Default {@link DEFAULT_BODY_TIMEOUT_MS} (10 s). */
+  bodyTimeoutMs?: number;
+  /**
+   * After the node starts or (re)joins a cluster, for this long an unknown integration answers 503 with
+   * `Retry-After` (its service may not be registered yet), never 404. Default {@link DEFAULT_DISCOVERY_GRACE_MS} (10 s).
+   */
+  discoveryGraceMs?: number;
 }
 
 type WebRequest = IncomingMessage & { $ctx: Context; $params?: { params?: Record<string, string> } };
@@ -58,12 +66,12 @@ function target(req: WebRequest): { integration: string; channelId: string } {
   return { integration, channelId };
 }
 
-/** Calls the action; an unknown integration → 404, one that is only unreachable → 503 (see {@link serviceCallError}). */
-async function callIntegration(req: WebRequest, action: string, params: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+/** Calls the action; an unknown integration → 404, one that is only unreachable or not seen yet (start-up, `graceMs`) → 503 (see {@link serviceCallError}). */
+async function callIntegration(req: WebRequest, action: string, params: Record<string, unknown>, timeoutMs: number, graceMs: number): Promise<unknown> {
   try {
     return await req.$ctx.call(action, params, { timeout: timeoutMs, retries: 0 });
   } catch (err) {
-    throw serviceCallError(err, action, req.$ctx.broker, () => new NotFoundError(`no integration "${action.split('.')[0]}"`));
+    throw serviceCallError(err, action, req.$ctx.broker, () => new NotFoundError(`no integration "${action.split('.')[0]}"`), graceMs);
   }
 }
 
@@ -81,14 +89,16 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const contentTypes = options.contentTypes ?? DEFAULT_WEBHOOK_CONTENT_TYPES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const graceMs = options.discoveryGraceMs ?? DEFAULT_DISCOVERY_GRACE_MS;
 
   async function receive(this: Gateway | undefined, req: WebRequest, res: ServerResponse): Promise<void> {
     try {
       const { integration, channelId } = target(req);
       checkContentType(req, contentTypes);
-      const raw = await readRawBody(req, maxBodyBytes);
+      const raw = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
       const params = { channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now() };
-      writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs));
+      writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs, graceMs));
     } catch (err) {
       fail(this, req, res, err);
     }
@@ -98,7 +108,7 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
     try {
       const { integration, channelId } = target(req);
       const params = { channelId, query: queryOf(req.url), headers: forwardedHeaders(req) };
-      writeResult(res, await callIntegration(req, `${integration}.i_verifyWebhook`, params, timeoutMs));
+      writeResult(res, await callIntegration(req, `${integration}.i_verifyWebhook`, params, timeoutMs, graceMs));
     } catch (err) {
       fail(this, req, res, err);
     }

@@ -11,7 +11,7 @@ const held = new WeakMap<ServiceBroker, { store: KeyValueStore; refs: number }>(
 export function runtimeOf(broker: ServiceBroker): SwitchboardRuntime {
   const meta = (broker.metadata as Record<string, unknown> | undefined)?.[RUNTIME_METADATA_KEY] as Partial<SwitchboardRuntime> | undefined;
   return {
-    namespace: meta?.namespace ?? 'switchboard', natsUrl: meta?.natsUrl, redisUrl: meta?.redisUrl, port: meta?.port,
+    namespace: meta?.namespace ?? 'switchboard', natsUrl: meta?.natsUrl, redisUrl: meta?.redisUrl, port: meta?.port, host: meta?.host,
     allowPrivateNetworks: meta?.allowPrivateNetworks === true,
   };
 }

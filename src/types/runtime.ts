@@ -9,6 +9,8 @@ export interface SwitchboardRuntime {
   redisUrl?: string;
   /** HTTP port of the gateway. */
   port?: number;
+  /** Listen address of the gateway (`HOST`). */
+  host?: string;
   /** Channel URLs (outbound, health) may reach loopback and private networks. Default false. */
   allowPrivateNetworks?: boolean;
 }

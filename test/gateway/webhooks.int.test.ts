@@ -38,7 +38,8 @@ beforeAll(async () => {
   channels.set('rot', channel('rot', { secrets: ['new-secret', 'old-secret'] }));
   channels.set('off', channel('off', { status: 'disabled' }));
   channels.set('other', channel('other', { platform: 'not-acme' }));
-  const { schema, url } = await gatewayService();
+  // An unknown integration is a 404 only once the node has had time to see every service (issue 8.4): no grace here.
+  const { schema, url } = await gatewayService({ discoveryGraceMs: 0 });
   base = url;
   gw = makeBroker({ nodeID: 'gw', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [schema] });
   int = makeBroker({ nodeID: 'int', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [acmeIntegration(channels, { validate: (b) => b.id !== 'reject-me' }), swIntegration] });

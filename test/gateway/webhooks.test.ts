@@ -79,13 +79,13 @@ describe('readRawBody on an aborted request', () => {
 
 describe('webhook routes when the integration cannot be reached', () => {
   /** Runs the POST alias against a fake ctx whose call rejects with `err`; resolves with the answer. */
-  async function answerFor(err: unknown, transit?: { connected: boolean }): Promise<{ status: number; body: Record<string, unknown> }> {
-    const [route] = webhookRoutes();
+  async function answerFor(err: unknown, transit?: { connected: boolean }, broker: Record<string, unknown> = { started: true }, discoveryGraceMs = 0): Promise<{ status: number; body: Record<string, unknown> }> {
+    const [route] = webhookRoutes({ discoveryGraceMs });
     const req = new PassThrough();
     Object.assign(req, {
       method: 'POST', url: '/webhooks/tg/ch-1', headers: { 'content-type': 'application/json' },
       $params: { params: { integration: 'tg', channelId: 'ch-1' } },
-      $ctx: { call: () => Promise.reject(err), broker: transit ? { transit } : {} },
+      $ctx: { call: () => Promise.reject(err), broker: transit ? { ...broker, transit } : broker },
     });
     return new Promise((resolve) => {
       let status = 0;
@@ -111,6 +111,14 @@ describe('webhook routes when the integration cannot be reached', () => {
     expect(await answerFor(new Errors.ServiceNotFoundError({ action }), { connected: true })).toMatchObject({ status: 404, body: { error: 'NOT_FOUND' } });
     expect((await answerFor(new Errors.ServiceNotFoundError({ action }))).status).toBe(404);
     expect((await answerFor(new Errors.ServiceNotFoundError({ action }), { connected: false })).status).toBe(503);
+  });
+
+  it('no such integration while the node starts, or within the grace after joining the cluster → 503, never 404 (issue 8.4)', async () => {
+    const notFound = new Errors.ServiceNotFoundError({ action });
+    expect((await answerFor(notFound, undefined, { started: false })).status).toBe(503);
+    expect((await answerFor(notFound, { connected: true }, { started: false })).status).toBe(503);
+    expect((await answerFor(notFound, { connected: true }, { started: true }, 10_000)).status).toBe(503);
+    expect((await answerFor(notFound, undefined, { started: true }, 10_000)).status).toBe(404);
   });
 
   it('a service the integration depends on being missing is not a missing integration → 503, never 404', async () => {

@@ -1,5 +1,20 @@
-/** Step 4: the body parsed as JSON, only after verification — malformed, too deep or not an object/array → 400. */
+/** Step 4: the body parsed as JSON, only after verification — not UTF-8, malformed, too deep or not an object/array → 400. */
 import { BadRequestError } from '../../errors';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The bytes as text, refusing invalid UTF-8 with 400: JSON must be UTF-8 (RFC 8259 §8.1), and a lenient
+ * decode would store U+FFFD in place of the bytes that were signed — the stored text would not be what
+ * the platform sent. (`ignoreBOM` keeps a BOM in the text, so `JSON.parse` refuses it as before.)
+ */
+export function decodeUtf8(raw: Buffer): string {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw new BadRequestError('body is not valid UTF-8 (JSON must be UTF-8); nothing was stored');
+  }
+}
 
 /** Fails fast on nesting deeper than `maxDepth` (a linear scan, strings skipped) before `JSON.parse` sees it. */
 export function jsonDepthWithin(text: string, maxDepth: number): boolean {
@@ -30,7 +45,7 @@ function dropProtoKeys(root: unknown): void {
 
 /** Parses the verified bytes as UTF-8 JSON; the payload must be an object or an array. */
 export function parsePayload(rawBody: Buffer, maxDepth: number): Record<string, unknown> | unknown[] {
-  const text = rawBody.toString('utf8');
+  const text = decodeUtf8(rawBody);
   if (!jsonDepthWithin(text, maxDepth)) throw new BadRequestError(`body nests deeper than ${maxDepth} levels`, { maxDepth });
   let payload: unknown;
   try {

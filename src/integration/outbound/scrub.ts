@@ -1,14 +1,20 @@
-/** Keeps a channel's credentials and secrets out of anything returned to a caller. */
+/** Keeps a channel's credentials and secrets out of anything returned to a caller or written to an event. */
 import type { IntegrationConfig } from '../../types';
 
 const REDACTED = '[redacted]';
+/** Deeper than this, a value is replaced whole (a hostile answer cannot hide a secret below the walk). */
+const MAX_DEPTH = 32;
 
+/** Every credential and secret string of the channel (4+ characters), with its URL-encoded spelling, longest first. */
 function secretValues(channel: IntegrationConfig): string[] {
   const out = new Set<string>();
   const walk = (value: unknown, depth: number) => {
     if (depth > 8) return;
-    if (typeof value === 'string' && value.length >= 4) out.add(value);
-    else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v, depth + 1);
+    if (typeof value === 'string' && value.length >= 4) {
+      out.add(value);
+      const encoded = encodeURIComponent(value);
+      if (encoded !== value) out.add(encoded);
+    } else if (value && typeof value === 'object') for (const v of Object.values(value)) walk(v, depth + 1);
   };
   walk(channel.credentials, 0);
   walk(channel.secrets, 0);
@@ -16,19 +22,43 @@ function secretValues(channel: IntegrationConfig): string[] {
 }
 
 /**
- * A copy of `value` in which every string containing one of the channel's credential or secret
- * values has it replaced by `[redacted]` (hooks may echo what they were given; callers never see it).
+ * A copy of `value` in which every string — object keys included, at any depth — containing one of
+ * the channel's credential or secret values has it replaced by `[redacted]`. Hooks and platforms may
+ * echo what they were given (a platform answering `{"id": "<the Authorization header>"}`); callers,
+ * events and logs never see it. Values nested deeper than 32 levels become `[redacted]` whole.
  */
 export function scrubSecrets<T>(value: T, channel: IntegrationConfig): T {
   const secrets = secretValues(channel);
   if (secrets.length === 0) return value;
+  const text = (s: string) => secrets.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join(REDACTED) : acc), s);
   const clean = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return secrets.reduce((s, secret) => (s.includes(secret) ? s.split(secret).join(REDACTED) : s), v);
-    if (depth > 16 || !v || typeof v !== 'object') return v;
+    if (typeof v === 'string') return text(v);
+    if (!v || typeof v !== 'object') return v;
+    if (depth > MAX_DEPTH) return REDACTED;
+    const json = (v as { toJSON?: unknown }).toJSON;
+    if (typeof json === 'function') return clean(json.call(v), depth + 1);
     if (Array.isArray(v)) return v.map((x) => clean(x, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = clean(x, depth + 1);
+    for (const [k, x] of Object.entries(v)) out[text(k)] = clean(x, depth + 1);
     return out;
   };
   return clean(value, 0) as T;
+}
+
+/**
+ * Scrubs a thrown error in place — `message`, `name`, `type`, a string `code`, `data`, `stack`, and
+ * its `cause` chain — so what travels to the caller (and through the transporter, or into a log)
+ * holds no credential. Returns `err`.
+ */
+export function scrubError<E>(err: E, channel: IntegrationConfig, depth = 0): E {
+  if (!err || typeof err !== 'object' || depth > 8) return err;
+  const e = err as Record<string, unknown>;
+  if (e.cause && typeof e.cause === 'object') scrubError(e.cause, channel, depth + 1);
+  for (const key of ['message', 'name', 'type', 'code', 'stack']) {
+    if (typeof e[key] === 'string') {
+      try { e[key] = scrubSecrets(e[key], channel); } catch { /* a read-only field: left as is */ }
+    }
+  }
+  if (e.data && typeof e.data === 'object') e.data = scrubSecrets(e.data, channel);
+  return err;
 }

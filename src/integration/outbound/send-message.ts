@@ -11,7 +11,7 @@ import { idempotencyStoreKey, withIdempotency } from './idempotency';
 import type { ResolvedOutboundOptions } from './options';
 import { rateLimitFor, rateLimitKey, takeRateLimitToken } from './rate-limit';
 import { resolveOwnedChannel } from './resolve-channel';
-import { scrubSecrets } from './scrub';
+import { scrubError, scrubSecrets } from './scrub';
 
 /** What one attempt of `sendMessage` is told: pass `signal` to `fetch`, `idempotencyKey` to the platform. */
 export interface SendAttempt {
@@ -120,13 +120,15 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
       attempts = attempt;
       return p.send(message, channel, { attempt, signal, idempotencyKey: sendKey });
     }, { ...p.options.retry, idempotent: p.options.idempotent });
-    const metadata = result.metadata === undefined ? undefined : scrubSecrets(result.metadata, channel);
     p.counters.sent++;
     p.counters.retries += attempts - 1;
-    const payload: IntegrationMessageSentPayload = {
+    // Every string of the event and of the answer is scrubbed: the platform (or a tenant's URL) may echo
+    // the Authorization header into the message id, the metadata, anywhere it can reach.
+    const payload: IntegrationMessageSentPayload = scrubSecrets({
       ...base, messageId: String(result.messageId), message: request.message, attempts, sentAt: Date.now(),
-      ...(metadata ? { metadata } : {}), ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
-    };
+      ...(result.metadata === undefined ? {} : { metadata: result.metadata }), ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+    }, channel);
+    const metadata = payload.metadata;
     const event = publishEvent(p.publish, p.outbox, p.logger, p.channels.sent, payload, `${p.integration}:${channel.id}:sent:${sendKey}`, p.options.eventPublishAttempts)
       .then((stored) => { if (!stored) p.counters.eventsDeferred++; });
     return { result: { messageId: payload.messageId, ...(metadata ? { metadata } : {}), attempts }, event };
@@ -135,14 +137,13 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
     p.counters.failed++;
     if (isErrorType(err, ERROR_TYPES.SEND_AMBIGUOUS)) p.counters.ambiguous++;
     p.counters.retries += Math.max(0, tries - 1);
-    const payload: IntegrationMessageFailedPayload = {
-      ...base, message: request.message, error: scrubSecrets(errorInfo(err), channel), retryCount: Math.max(0, tries - 1), failedAt: Date.now(),
+    const payload: IntegrationMessageFailedPayload = scrubSecrets({
+      ...base, message: request.message, error: errorInfo(err), retryCount: Math.max(0, tries - 1), failedAt: Date.now(),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
-    };
+    }, channel);
     if (!(await publishEvent(p.publish, p.outbox, p.logger, p.channels.failed, payload, `${p.integration}:${channel.id}:failed:${sendKey}`, p.options.eventPublishAttempts))) p.counters.eventsDeferred++;
-    if (err instanceof Error) err.message = scrubSecrets(err.message, channel);
+    scrubError(err, channel);
     if (err && typeof err === 'object' && (err as { data?: unknown }).data && typeof (err as { data: unknown }).data === 'object') {
-      (err as { data: Record<string, unknown> }).data = scrubSecrets((err as { data: Record<string, unknown> }).data, channel);
       (err as { data: Record<string, unknown> }).data.attempts ??= tries;
     }
     throw err;

@@ -9,6 +9,13 @@ describe('parsePayload', () => {
     for (const raw of ['{"a":', '"s"', '1', 'null', '', '\u0000']) expect(() => parsePayload(Buffer.from(raw), 5)).toThrow(expect.objectContaining({ code: 400 }));
     expect(() => parsePayload(Buffer.from('[[[[[[1]]]]]]'), 5)).toThrow(/deeper than 5/);
   });
+  it('invalid UTF-8 (Latin-1 byte, truncated sequence, overlong form, UTF-8-encoded surrogate) → 400, never U+FFFD (issue 8.8)', () => {
+    for (const bytes of [[0xe9], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+      const raw = Buffer.concat([Buffer.from('{"text":"caf'), Buffer.from(bytes), Buffer.from('"}')]);
+      expect(() => parsePayload(raw, 5)).toThrow(expect.objectContaining({ code: 400, message: expect.stringContaining('UTF-8') }));
+    }
+    expect(parsePayload(Buffer.from('{"text":"café 👋 \\ud800"}'), 5)).toEqual({ text: 'café 👋 \ud800' });
+  });
   it('depth scan ignores brackets inside strings and escaped quotes', () => {
     expect(jsonDepthWithin('{"a":"[[[[[[\\"[[["}', 1)).toBe(true);
     expect(jsonDepthWithin('[[', 1)).toBe(false);
