@@ -38,14 +38,33 @@ export const STANDARD_WEBHOOKS_PUBLIC_KEY_PREFIX = 'whpk_';
 /** Prefix of an Ed25519 private key (`whsk_<base64>`): signs `v1a` (tests, senders); never an HMAC key. */
 export const STANDARD_WEBHOOKS_PRIVATE_KEY_PREFIX = 'whsk_';
 
-/** What the official library's base64 decoder (@stablelib/base64) accepts: the standard alphabet, ≤ 2 `=`, ≥ 4 characters. */
-const LIBRARY_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const SIGNATURE_BYTES = 32;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/**
+ * Base64 as the official library's decoder (@stablelib/base64) reads it, quirks included: at least 4
+ * characters, at most 2 trailing `=`, every other character from the standard alphabet, unused bits ignored —
+ * and, when the unpadded length is 4n+1, the last character is never read. Undefined where that decoder throws.
+ */
 function libraryBase64(text: string): Buffer | undefined {
-  if (text.length < 4 || !LIBRARY_BASE64.test(text)) return undefined;
-  const key = Buffer.from(text, 'base64');
-  return key.length > 0 ? key : undefined;
+  let padding = 0;
+  while (padding < text.length && text[text.length - 1 - padding] === '=') padding++;
+  if (text.length < 4 || padding > 2) return undefined;
+  const length = text.length - padding;
+  const bytes: number[] = [];
+  const at = (i: number): number => ALPHABET.indexOf(text[i]);
+  let i = 0;
+  let bad = false;
+  for (; i < length - 4; i += 4) {
+    const [a, b, c, d] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
+    if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
+    bytes.push(((a << 2) | (b >>> 4)) & 255, ((b << 4) | (c >>> 2)) & 255, ((c << 6) | d) & 255);
+  }
+  const [a, b, c, d] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
+  if (i < length - 1) { if (a < 0 || b < 0) bad = true; bytes.push(((a << 2) | (b >>> 4)) & 255); }
+  if (i < length - 2) { if (c < 0) bad = true; bytes.push(((b << 4) | (c >>> 2)) & 255); }
+  if (i < length - 3) { if (d < 0) bad = true; bytes.push(((c << 6) | d) & 255); }
+  return bad || bytes.length === 0 ? undefined : Buffer.from(bytes);
 }
 
 /**
