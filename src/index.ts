@@ -126,3 +126,17 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── front door (issue 11): more schemes, body formats, channel access, answers after storage, webhook VCR ──
+export {
+  ed25519Signature, twilioSignature, noSignature, standardWebhooksPublicKey, SVIX_HEADERS, TWILIO_SIGNATURE_HEADER,
+  STANDARD_WEBHOOKS_SECRET_PREFIX, STANDARD_WEBHOOKS_PUBLIC_KEY_PREFIX, STANDARD_WEBHOOKS_PRIVATE_KEY_PREFIX,
+} from './security';
+export type { Ed25519SignatureOptions, ChannelAuthentication } from './security';
+export { DEFAULT_BODY_FORMATS, DEFAULT_MAX_FORM_FIELDS, DEFAULT_FORM_JSON_FIELDS, DEFAULT_ANSWER_TIMEOUT_MS } from './integration';
+export type { BodyFormat, StoredWebhook, WebhookAnswer, WebhookAnswerBody, WebhookRecording } from './integration';
+export { frontDoorSettingsProblem, MAX_ALLOWED_SOURCES } from './registry';
+export type { FrontDoorSettings, BasicAuthSettings, InboundRateLimitSettings } from './registry';
+// testing helpers (no package subpath exports yet: `@switchboard/sdk/testing` is this block until then)
+export { replayWebhook, schemeOfRecording } from './testing';
+export type { ReplayOptions, ReplayResult } from './testing';
