@@ -54,7 +54,7 @@ describe('receiveWebhook answers only after the messages are stored', () => {
     return {
       integration: 'i', platform: 'p', lookupChannel: async () => channel, verify: schemeVerifier(scheme), store: new MemoryStore(),
       eventId: (w) => (w.payload as { id: string }).id,
-      normalize: (w) => [{ id: (w.payload as { id: string }).id, conversationId: 'c', from: { id: 'u' }, timestamp: 1, content: { type: 'text', text: 'x' } }],
+      normalize: (w) => [{ id: (w.payload as { id: string }).id, platform: 'p', conversationId: 'c', from: { id: 'u' }, timestamp: 1, content: { type: 'text', text: 'x' } }],
       publish: async () => { events.push('published'); if (publishFails) throw new Error('nats down'); },
       receivedChannel: 'ns.processing.message.received', options: resolveInboundOptions('t'),
       answer: async (_w, s, fb) => { events.push(`answered:${s.messages}:${s.duplicate}`); return { custom: true, fb }; },
