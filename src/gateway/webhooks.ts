@@ -45,6 +45,8 @@ type Gateway = { logger?: { error(...args: unknown[]): void } };
 function fail(gateway: Gateway | undefined, req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const body = errorBody(err);
   if (body.code >= 500) gateway?.logger?.error(`webhook ${req.method} ${req.url} → ${body.code}`, err);
+  // A channel's basic auth: senders such as Twilio send credentials only after this challenge.
+  if (body.error === 'UNAUTHORIZED' && !res.headersSent) res.setHeader('WWW-Authenticate', 'Basic realm="switchboard webhooks"');
   writeErrorBody(res, body);
 }
 

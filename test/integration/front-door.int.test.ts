@@ -310,7 +310,9 @@ describe('per-channel access: basic auth, IP allowlist, rate limit', () => {
   });
 
   it('basic auth: no or wrong credentials → 401 storing nothing; the right user with any active secret → 200', async () => {
-    expect((await post(`${base}/webhooks/unsigned/ns-ba`, body(), {})).status).toBe(401);
+    const challenge = await post(`${base}/webhooks/unsigned/ns-ba`, body(), {});
+    expect(challenge).toMatchObject({ status: 401, body: { error: 'UNAUTHORIZED' } });
+    expect(challenge.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
     expect((await post(`${base}/webhooks/unsigned/ns-ba`, body(), basic('twilio', 'wrong'))).status).toBe(401);
     expect((await post(`${base}/webhooks/unsigned/ns-ba`, body(), basic('other', 's3cret-pass'))).status).toBe(401);
     expect(await storedFor('ns-ba')).toHaveLength(0);
