@@ -69,6 +69,7 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   const lookup = channelLookupOf(service, config);
   const { trustedProxies, publicUrl, recordWebhooksDir } = brokerRuntime(service.broker);
   const trusted = addressList(trustedProxies ?? []);
+  if (recordWebhooksDir) service.logger.info(`webhook VCR on: verified requests are written to ${recordWebhooksDir}`);
   const answers = (config.answers ?? []).map((a) => ({ ...a, handler: (w: WebhookEvent<unknown>, stored: Parameters<typeof a.handler>[1]) => a.handler.call(service, w as WebhookEvent<TPayload>, stored) }));
   const eventType = bind(config.eventType);
   const answerRouting = {
