@@ -10,13 +10,13 @@ export const ENV_VARIABLES = {
   SWITCHBOARD_NAMESPACE: 'Prefix of channel names and Redis keys. Default `switchboard`.',
   SWITCHBOARD_NODE_ID: 'Moleculer node id. Default: hostname and pid.',
   SWITCHBOARD_LOG_LEVEL: 'trace | debug | info | warn | error | fatal. Default info.',
-  SWITCHBOARD_API_KEYS: 'Operator API keys: `key:tenant[,key:tenant...]`, or a path to a JSON file.',
-  SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
-  SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
   // front door (inbound auth, public URL, webhook VCR)
   SWITCHBOARD_TRUSTED_PROXIES: 'Comma-separated IPs or CIDRs of your reverse proxies: X-Forwarded-For is believed only from them (the client is the right-most entry not in the set). Default: none (the socket peer is the client).',
   SWITCHBOARD_PUBLIC_URL: 'The origin platforms reach the gateway at (https://hooks.example.com): Twilio signatures are checked over it + the request path and query, unless a channel sets settings.publicUrl. Default: none.',
   SWITCHBOARD_RECORD_WEBHOOKS: 'A directory: each verified inbound request is written there as one JSON fixture (the webhook VCR; no secret or credential). Default: off.',
+  SWITCHBOARD_API_KEYS: 'Operator API keys: `key:tenant[,key:tenant...]`, or a path to a JSON file.',
+  SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
+  SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
 } as const;
 
 export const DEFAULT_PORT = 3000;

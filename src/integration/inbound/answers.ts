@@ -79,3 +79,12 @@ export async function answerStoredWebhook<TDefault>(
   }
   return body === undefined || body === null ? fallback : body;
 }
+
+/** The default answer of a stored (or duplicate) event, or what the integration's `answers` make of it. */
+export function answerStored<TResult extends { success: true; messages: number; eventId: string; duplicate?: true }, TAnswer>(
+  answer: ((webhook: WebhookEvent<unknown>, stored: StoredWebhook, fallback: TResult) => Promise<TAnswer>) | undefined,
+  webhook: WebhookEvent<unknown>,
+  result: TResult,
+): Promise<TAnswer> | TResult {
+  return answer ? answer(webhook, { eventId: result.eventId, messages: result.messages, duplicate: result.duplicate === true }, result) : result;
+}

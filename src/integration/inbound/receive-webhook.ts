@@ -4,13 +4,14 @@ import type { KeyValueStore } from '../../store';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
 import type { ResolvedInboundOptions } from '../options';
 import type { StoredWebhook, WebhookAnswerBody, WebhookChallengeAnswer } from '../types';
-import { parseBody, requestBodyFormat } from './body-format';
+import { answerStored } from './answers';
+import { parseFormPayload, requestBodyFormat } from './body-format';
 import { limitInboundRate } from './inbound-rate-limit';
 import { claimEvent, claimKey, releaseClaim } from './claim';
 import { commitEvent } from './commit';
 import { resolveEventId } from './event-id';
 import { normalizeWebhook } from './normalize';
-import { validatePayload } from './parse';
+import { parsePayload, validatePayload } from './parse';
 import { publishMessages, type Publisher } from './publish';
 import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
@@ -52,18 +53,13 @@ export type ReceiveWebhookResult =
   | WebhookChallengeAnswer
   | WebhookAnswerBody;
 
-/** Step 9: the answer for a stored (or duplicate) event. */
-function answered(p: InboundPipeline, webhook: WebhookEvent<unknown>, result: { success: true; messages: number; eventId: string; duplicate?: true }): Promise<ReceiveWebhookResult> | ReceiveWebhookResult {
-  return p.answer ? p.answer(webhook, { eventId: result.eventId, messages: result.messages, duplicate: result.duplicate === true }, result) : result;
-}
-
 export async function receiveWebhook(p: InboundPipeline, request: InboundRequest): Promise<ReceiveWebhookResult> {
   const format = requestBodyFormat(request.headers, p.options.bodyFormats);
   const channel = await resolveChannel(p.lookupChannel, request.channelId, p.platform);
   const authenticatedBy = p.admit?.(channel, request) ?? [];
   const verified = await verifySignature(p.verify, request, channel, p.now?.(), { url: p.publicUrl?.(channel, request), authenticatedBy });
   await limitInboundRate(p.store, p.integration, channel);
-  const payload = parseBody(request.rawBody, format, p.options);
+  const payload = format === 'form' ? parseFormPayload(request.rawBody, p.options) : parsePayload(request.rawBody, p.options.maxJsonDepth);
   const webhook: WebhookEvent<unknown> = {
     integration: p.integration, channelId: channel.id, tenantId: channel.tenantId,
     headers: request.headers, query: request.query, rawBody: request.rawBody, payload, receivedAt: request.receivedAt,
@@ -75,7 +71,7 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
 
   const key = claimKey(p.integration, channel.tenantId, channel.id, eventId);
   const claimed = await claimEvent(p.store, key, p.options.claimTtlMs);
-  if (claimed.state === 'done') return answered(p, webhook, { success: true, duplicate: true, messages: 0, eventId });
+  if (claimed.state === 'done') return answerStored(p.answer, webhook, { success: true, duplicate: true, messages: 0, eventId });
 
   const progress = { stored: claimed.claim.from }; // an earlier delivery may have stored some already
   let count: number;
@@ -89,5 +85,5 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return answered(p, webhook, { success: true, messages: count, eventId });
+  return answerStored(p.answer, webhook, { success: true, messages: count, eventId });
 }
