@@ -16,10 +16,7 @@ export interface BrokerConfigOptions {
 }
 
 function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
-  return {
-    namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port, allowPrivateNetworks: env.allowPrivateNetworks,
-    trustedProxies: env.trustedProxies, publicUrl: env.publicUrl, recordWebhooksDir: env.recordWebhooksDir,
-  };
+  return { namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port, allowPrivateNetworks: env.allowPrivateNetworks };
 }
 
 /**
@@ -29,6 +26,8 @@ function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
 export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOptions {
   const env = readEnv(options.env ?? process.env);
   const runtime = runtimeFrom(env);
+  // the front door: trusted proxies, public URL, webhook VCR directory
+  Object.assign(runtime, { trustedProxies: env.trustedProxies, publicUrl: env.publicUrl, recordWebhooksDir: env.recordWebhooksDir });
   return {
     nodeID: env.nodeID,
     logger: { type: 'Console', options: { level: env.logLevel, formatter: 'short', colors: process.stdout.isTTY === true } },

@@ -1,4 +1,4 @@
-/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps, path and peer address. */
+/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps. */
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 
