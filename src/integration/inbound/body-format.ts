@@ -48,7 +48,7 @@ export interface BodyLimits {
  */
 export function parseFormPayload(rawBody: Buffer, limits: BodyLimits): Record<string, unknown> {
   const pairs = formPairs(rawBody);
-  if (!pairs) throw new BadRequestError('body is not a valid form: a percent-escape is broken');
+  if (!pairs) throw new BadRequestError('body is not a valid form: not UTF-8, or a percent-escape is broken; nothing was stored');
   if (pairs.length > limits.maxFormFields) throw new BadRequestError(`the form has ${pairs.length} fields; the limit is ${limits.maxFormFields}`, { maxFormFields: limits.maxFormFields });
   const payload: Record<string, unknown> = {};
   const repeated = new Set<string>();

@@ -46,6 +46,7 @@ describe('parseFormPayload', () => {
   it('more fields than maxFormFields → 400; a broken percent-escape → 400', () => {
     expect(() => parseFormPayload(Buffer.from(Array.from({ length: 11 }, (_, i) => `f${i}=1`).join('&')), limits)).toThrow(/limit is 10/);
     expect(() => parseFormPayload(Buffer.from('a=%E0%A4%A'), limits)).toThrow(BadRequestError);
+    expect(() => parseFormPayload(Buffer.from([0x61, 0x3d, 0xff, 0xfe]), limits)).toThrow(/not UTF-8/);
   });
   it('arbitrary bytes: an object or a BadRequestError, never another throw, never a polluted prototype', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1'))), (text) => {
