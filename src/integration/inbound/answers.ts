@@ -77,7 +77,22 @@ export async function answerStoredWebhook<TDefault>(
     routing.onFallback?.(`the answer handler for "${type ?? '*'}" ran over ${routing.timeoutMs} ms`);
     return fallback;
   }
-  return body === undefined || body === null ? fallback : body;
+  if (body === undefined || body === null) return fallback;
+  if (typeof body !== 'string' && !serializable(body)) {
+    routing.onFallback?.(`the answer handler for "${type ?? '*'}" returned something that is not JSON (a string, object or array)`);
+    return fallback;
+  }
+  return body;
+}
+
+/** An object or array `JSON.stringify` can write (no BigInt, no cycle): what the transporter and the gateway carry. */
+function serializable(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  try {
+    return typeof JSON.stringify(body) === 'string';
+  } catch {
+    return false;
+  }
 }
 
 /** The default answer of a stored (or duplicate) event, or what the integration's `answers` make of it. */

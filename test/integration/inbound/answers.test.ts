@@ -35,7 +35,15 @@ describe('answerStoredWebhook', () => {
     const slow = { event: '*', handler: () => new Promise((r) => setTimeout(() => r('late'), 500)) };
     expect(await answerStoredWebhook(routing([slow], { onFallback }), webhook({}), stored, fallback)).toBe(fallback);
     expect(await answerStoredWebhook(routing([{ event: '*', handler: () => 'x' }], { eventType: () => { throw new Error('bad'); }, onFallback }), webhook({}), stored, fallback)).toBe(fallback);
-    expect(told).toEqual([expect.stringContaining('threw'), expect.stringContaining('ran over 50 ms'), 'eventType threw']);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const odd of [cyclic, { n: BigInt(1) }, 42, true]) {
+      expect(await answerStoredWebhook(routing([{ event: '*', handler: () => odd }], { onFallback }), webhook({}), stored, fallback)).toBe(fallback);
+    }
+    expect(told).toEqual([
+      expect.stringContaining('threw'), expect.stringContaining('ran over 50 ms'), 'eventType threw',
+      ...Array(4).fill(expect.stringContaining('not JSON')),
+    ]);
   });
   it('checkAnswers names the bad entry; event types need eventType unless "*"', () => {
     expect(() => checkAnswers('w', {}, undefined)).toThrow(/answers/);
