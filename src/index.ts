@@ -158,3 +158,16 @@ export type { GatewayMixinSettings, HealthOptions } from './gateway';
 export { DEFAULT_NATS_PROBE_TIMEOUT_MS, DEFAULT_NATS_PROBE_CACHE_MS } from './gateway';
 export { DEFAULT_MEMORY_HOST, DEFAULT_CLUSTER_HOST } from './config';
 export { RequestTimeoutError, MethodNotAllowedError } from './errors';
+// ── front door (issue 11): more schemes, body formats, channel access, answers after storage, webhook VCR ──
+export {
+  ed25519Signature, twilioSignature, noSignature, standardWebhooksPublicKey, SVIX_HEADERS, TWILIO_SIGNATURE_HEADER,
+  STANDARD_WEBHOOKS_SECRET_PREFIX, STANDARD_WEBHOOKS_PUBLIC_KEY_PREFIX, STANDARD_WEBHOOKS_PRIVATE_KEY_PREFIX,
+} from './security';
+export type { Ed25519SignatureOptions, ChannelAuthentication } from './security';
+export { DEFAULT_BODY_FORMATS, DEFAULT_MAX_FORM_FIELDS, DEFAULT_FORM_JSON_FIELDS, DEFAULT_ANSWER_TIMEOUT_MS } from './integration';
+export type { BodyFormat, StoredWebhook, WebhookAnswer, WebhookAnswerBody, WebhookRecording } from './integration';
+export { frontDoorSettingsProblem, MAX_ALLOWED_SOURCES } from './registry';
+export type { FrontDoorSettings, BasicAuthSettings, InboundRateLimitSettings } from './registry';
+// testing helpers (no package subpath exports yet: `@switchboard/sdk/testing` is this block until then)
+export { replayWebhook, schemeOfRecording } from './testing';
+export type { ReplayOptions, ReplayResult } from './testing';

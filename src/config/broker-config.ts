@@ -26,6 +26,8 @@ function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
 export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOptions {
   const env = readEnv(options.env ?? process.env);
   const runtime = runtimeFrom(env);
+  // the front door: trusted proxies, public URL, webhook VCR directory
+  Object.assign(runtime, { trustedProxies: env.trustedProxies, publicUrl: env.publicUrl, recordWebhooksDir: env.recordWebhooksDir });
   return {
     nodeID: env.nodeID,
     logger: { type: 'Console', options: { level: env.logLevel, formatter: 'short', colors: process.stdout.isTTY === true } },

@@ -62,7 +62,7 @@ const schemas: Json = {
       platform: { type: 'string' },
       credentials: { type: 'object', additionalProperties: true, description: 'Write-only' },
       secrets: { type: 'array', items: { type: 'string' }, description: 'Write-only webhook secrets' },
-      settings: { type: 'object', additionalProperties: true, description: '`rateLimit: { capacity, refillPerSecond }` overrides the platform default' },
+      settings: { type: 'object', additionalProperties: true, description: '`rateLimit: { capacity, refillPerSecond }` overrides the platform default. Inbound (validated): `basicAuth: { username }` (password: any active secret; shown only as `{ configured: true }`), `allowedSources: [IP or CIDR]`, `inboundRateLimit: { perSecond, burst }`, `publicUrl` (the URL a platform signs, e.g. Twilio)' },
       status: { type: 'string', enum: ['active', 'disabled'] },
     },
   },

@@ -97,3 +97,18 @@ export function queryOf(url: string | undefined): Record<string, string> {
   for (const [name, value] of new URLSearchParams(url!.slice(q + 1))) if (!(name in out)) out[name] = value;
   return out;
 }
+
+/** The form media type (Slack commands and interactivity, Twilio); integrations opt in with `inbound.bodyFormats`. */
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * The request's path and query exactly as received (moleculer-web keeps it as `originalUrl`) and the socket
+ * peer's address: what URL-signing schemes (Twilio) and `allowedSources` need. Never the `Host` header.
+ */
+export function requestOrigin(req: IncomingMessage & { originalUrl?: string }): { path?: string; remoteAddress?: string } {
+  const out: { path?: string; remoteAddress?: string } = {};
+  const path = req.originalUrl ?? req.url;
+  if (typeof path === 'string' && path.startsWith('/')) out.path = path;
+  if (typeof req.socket?.remoteAddress === 'string') out.remoteAddress = req.socket.remoteAddress;
+  return out;
+}

@@ -9,12 +9,15 @@ import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
 import { errorBody, writeErrorBody } from './error-response';
 import { serviceCallError } from './service-errors';
 import { DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
-import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
+import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, forwardedHeaders, queryOf, readRawBody, requestOrigin } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
 export const DEFAULT_WEBHOOK_PATH = '/webhooks';
-/** Default accepted content types of webhook bodies (`application/*+json` included). */
-export const DEFAULT_WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/json'];
+/**
+ * Default accepted content types of webhook bodies (`application/*+json` included). Forms pass the gateway; each
+ * integration takes only its `inbound.bodyFormats` (415 otherwise).
+ */
+export const DEFAULT_WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/json', 'application/x-www-form-urlencoded'];
 /**
  * Default timeout of the call to the integration: 10 s — above the SDK's publish (5 s) and Redis (2 s)
  * timeouts, below the platforms' own delivery timeouts (Standard Webhooks 15–30 s).
@@ -50,6 +53,8 @@ type Gateway = { logger?: { error(...args: unknown[]): void } };
 function fail(gateway: Gateway | undefined, req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const body = errorBody(err);
   if (body.code >= 500) gateway?.logger?.error(`webhook ${req.method} ${req.url} → ${body.code}`, err);
+  // A channel's basic auth: senders such as Twilio send credentials only after this challenge.
+  if (body.error === 'UNAUTHORIZED' && !res.headersSent) res.setHeader('WWW-Authenticate', 'Basic realm="switchboard webhooks"');
   writeErrorBody(res, body);
 }
 
@@ -97,7 +102,10 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       const { integration, channelId } = target(req);
       checkContentType(req, contentTypes);
       const raw = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
-      const params = { channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now() };
+      const params = {
+        channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now(),
+        ...requestOrigin(req),
+      };
       writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs, graceMs));
     } catch (err) {
       fail(this, req, res, err);

@@ -18,3 +18,14 @@ export type { MessageReceivedPayload, Publisher } from './inbound/publish';
 export { claimKey } from './inbound/claim';
 export { slackUrlVerification } from './inbound/challenge';
 export { metaChallenge } from './inbound/verify-webhook';
+// front door: body formats, channel access, answers after storage, the webhook VCR
+export type { StoredWebhook, WebhookAnswer, WebhookAnswerBody } from './types';
+export { DEFAULT_BODY_FORMATS, DEFAULT_MAX_FORM_FIELDS, DEFAULT_FORM_JSON_FIELDS, DEFAULT_ANSWER_TIMEOUT_MS } from './options';
+export { BODY_FORMATS, requestBodyFormat, parseBody, parseFormPayload } from './inbound/body-format';
+export type { BodyFormat, BodyLimits } from './inbound/body-format';
+export { checkChannelAccess, basicCredentials } from './inbound/channel-access';
+export { limitInboundRate, inboundRateKey } from './inbound/inbound-rate-limit';
+export { publicUrlOf } from './inbound/public-url';
+export { answerStoredWebhook } from './inbound/answers';
+export { writeRecording, recordableHeaders, UNRECORDED_HEADERS } from './inbound/record';
+export type { WebhookRecording } from './inbound/record';
