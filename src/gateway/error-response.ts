@@ -35,12 +35,25 @@ export function retryAfterFor(code: number): number | undefined {
   return undefined;
 }
 
+/**
+ * The one `Retry-After` rule: the error's own wait (`data.retryAfterSeconds`, or `data.retryAfterMs` rounded up,
+ * at least 1 s) on a 409/429/503, else the status's default ({@link retryAfterFor}).
+ */
+export function retryAfterOf(err: unknown, code: number): number | undefined {
+  const fallback = retryAfterFor(code);
+  if (fallback === undefined) return undefined;
+  const data = (err as { data?: { retryAfterSeconds?: unknown; retryAfterMs?: unknown } } | null)?.data;
+  if (typeof data?.retryAfterSeconds === 'number' && Number.isFinite(data.retryAfterSeconds)) return Math.max(1, Math.ceil(data.retryAfterSeconds));
+  if (typeof data?.retryAfterMs === 'number' && Number.isFinite(data.retryAfterMs)) return Math.max(1, Math.ceil(data.retryAfterMs / 1000));
+  return fallback;
+}
+
 /** Writes `body` as the JSON answer (with `Retry-After` on 409/429/503, `Connection: close` on 408/413). */
-export function writeErrorBody(res: ServerResponse, body: ErrorBody, allow?: readonly string[]): void {
+export function writeErrorBody(res: ServerResponse, body: ErrorBody, allow?: readonly string[], retryAfterSeconds?: number): void {
   if (res.headersSent) { res.end(); return; }
   const json = JSON.stringify(body);
   const headers: Record<string, string | number> = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) };
-  const retryAfter = retryAfterFor(body.code);
+  const retryAfter = retryAfterSeconds ?? retryAfterFor(body.code);
   if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
   if (body.code === 413 || body.code === 408) headers.Connection = 'close';
   if (body.code === 405 && Array.isArray(allow)) headers.Allow = allow.join(', ');
@@ -50,5 +63,6 @@ export function writeErrorBody(res: ServerResponse, body: ErrorBody, allow?: rea
 
 /** `errorBody` + `writeErrorBody`. */
 export function sendJsonError(res: ServerResponse, err: unknown): void {
-  writeErrorBody(res, errorBody(err));
+  const body = errorBody(err);
+  writeErrorBody(res, body, undefined, retryAfterOf(err, body.code));
 }

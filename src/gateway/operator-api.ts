@@ -8,7 +8,7 @@ import type { Context } from 'moleculer';
 import { BadRequestError, NotFoundError } from '../errors';
 import type { AppMeta } from '../types';
 import { authenticate, parseApiKeys, type ApiKey, type ApiPrincipal } from './api-keys';
-import { errorBody, writeErrorBody, type ErrorBody } from './error-response';
+import { errorBody, retryAfterOf, writeErrorBody, type ErrorBody } from './error-response';
 import { operatorOpenApi } from './openapi';
 import { serviceCallError } from './service-errors';
 import { subscriptionRouteSpecs } from './subscription-routes';
@@ -103,9 +103,9 @@ function writeJson(res: ServerResponse, status: number, body: unknown, headers: 
 function writeApiError(res: ServerResponse, err: unknown): void {
   const body = apiErrorBody(err);
   if (res.headersSent) { res.end(); return; }
-  const retryAfterMs = (err as { data?: { retryAfterMs?: unknown } } | null)?.data?.retryAfterMs;
-  if (body.code === 429 && typeof retryAfterMs === 'number') {
-    writeJson(res, 429, body, { 'Retry-After': Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+  const retryAfter = retryAfterOf(err, body.code);
+  if (retryAfter !== undefined && 'details' in body) {
+    writeJson(res, body.code, body, { 'Retry-After': retryAfter });
     return;
   }
   if (body.code === 401) {
@@ -113,7 +113,7 @@ function writeApiError(res: ServerResponse, err: unknown): void {
     return;
   }
   if ('details' in body) writeJson(res, body.code, body);
-  else writeErrorBody(res, body);
+  else writeErrorBody(res, body, undefined, retryAfter);
 }
 
 /** Reads a JSON object body (415 for another content type, 413 over the limit, 400 when not an object). */

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'moleculer';
 import { NotFoundError } from '../errors';
 import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
-import { errorBody, writeErrorBody } from './error-response';
+import { errorBody, retryAfterOf, writeErrorBody } from './error-response';
 import { serviceCallError } from './service-errors';
 import { DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
 import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, forwardedHeaders, queryOf, readRawBody, requestOrigin } from './webhook-body';
@@ -55,7 +55,7 @@ function fail(gateway: Gateway | undefined, req: IncomingMessage, res: ServerRes
   if (body.code >= 500) gateway?.logger?.error(`webhook ${req.method} ${req.url} → ${body.code}`, err);
   // A channel's basic auth: senders such as Twilio send credentials only after this challenge.
   if (body.error === 'UNAUTHORIZED' && !res.headersSent) res.setHeader('WWW-Authenticate', 'Basic realm="switchboard webhooks"');
-  writeErrorBody(res, body);
+  writeErrorBody(res, body, undefined, retryAfterOf(err, body.code));
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
