@@ -126,3 +126,7 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── platforms: Slack ──────────────────────────────────────────────────────────
+export { slack, SLACK_API_BASE } from './platforms/slack';
+export type { SlackOptions, SlackIntegrationConfig, SlackPayload } from './platforms/slack';

@@ -80,4 +80,4 @@ export interface SlackBlockActions {
 }
 
 /** Whatever Slack POSTs to the request URL, after the form (if any) is parsed. */
-export type SlackPayload = Partial<SlackEventCallback> & Partial<SlackSlashCommand> & { payload?: unknown; type?: string; [key: string]: unknown };
+export type SlackPayload = Partial<Omit<SlackEventCallback, 'type'>> & Partial<SlackSlashCommand> & { payload?: unknown; type?: string; [key: string]: unknown };
