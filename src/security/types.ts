@@ -13,7 +13,17 @@ export interface SignatureInput {
   secrets: readonly string[];
   /** The current time in milliseconds, for timestamp checks. Default: `Date.now()`. */
   now?: number;
+  /**
+   * The request's public URL, for schemes that sign it (Twilio): the channel's `settings.publicUrl`, else
+   * `SWITCHBOARD_PUBLIC_URL` + the request's path and query. Never built from the `Host` header.
+   */
+  url?: string;
+  /** What the channel's own checks proved before the signature step (`noSignature()` needs one of them). */
+  authenticatedBy?: readonly ChannelAuthentication[];
 }
+
+/** A channel-level check that passed before verification: HTTP basic auth, or a source address allowlist. */
+export type ChannelAuthentication = 'basicAuth' | 'allowedSources';
 
 /** Why a delivery did not verify. Every reason maps to HTTP 401. */
 export type VerifyFailureReason = 'missing' | 'malformed' | 'mismatch' | 'stale' | 'future';
@@ -33,6 +43,8 @@ export interface SignParams {
   timestamp?: number;
   /** The delivery id, for schemes that carry one. Default: a random `msg_<uuid>`. */
   id?: string;
+  /** The public URL the request is sent to, for schemes that sign it (Twilio). */
+  url?: string;
 }
 
 /** A webhook signature scheme: verifies what a platform sends and signs what one would send. */
@@ -45,4 +57,6 @@ export interface SignatureScheme {
   sign(input: SignParams): Record<string, string>;
   /** The replay window in seconds, when the scheme carries a timestamp. */
   readonly toleranceSeconds?: number;
+  /** True for `noSignature()`: the pipeline accepts it only on channels with `basicAuth` or `allowedSources`. */
+  readonly unsigned?: boolean;
 }

@@ -40,11 +40,15 @@ describe('standardWebhooks — secrets', () => {
     expect(standardWebhooksKey(V.secret)).toEqual(KEY);
   });
 
-  it('uses a secret without the prefix as its raw UTF-8 bytes', () => {
-    const secret = 'plain-secret-ü';
-    const signature = `v1,${hmacBase64('sha256', Buffer.from(secret, 'utf8'), `${V.id}.${V.timestamp}.${V.body}`)}`;
-    expect(scheme.verify(input({ secrets: [secret], header: { 'webhook-signature': signature } })).valid).toBe(true);
-    expect(scheme.sign({ rawBody: V.body, secret, id: V.id, timestamp: Number(V.timestamp) })['webhook-signature']).toBe(signature);
+  it('reads a secret without the prefix as base64, as the official library does; one it would refuse verifies nothing', () => {
+    const secret = V.secret.slice('whsec_'.length);
+    expect(standardWebhooksKey(secret)).toEqual(KEY);
+    expect(scheme.verify(input({ secrets: [secret] })).valid).toBe(true);
+    expect(scheme.sign({ rawBody: V.body, secret, id: V.id, timestamp: Number(V.timestamp) })['webhook-signature']).toBe(V.signature);
+    const raw = 'plain-secret-ü';
+    const signature = `v1,${hmacBase64('sha256', Buffer.from(raw, 'utf8'), `${V.id}.${V.timestamp}.${V.body}`)}`;
+    expect(scheme.verify(input({ secrets: [raw], header: { 'webhook-signature': signature } }))).toMatchObject({ valid: false, reason: 'mismatch', message: expect.stringContaining('whsec_') });
+    expect(() => scheme.sign({ rawBody: V.body, secret: raw })).toThrow(ConfigError);
   });
 
   it('accepts any of several active secrets (rotation) and rejects when none signed', () => {
