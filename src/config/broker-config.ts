@@ -16,7 +16,10 @@ export interface BrokerConfigOptions {
 }
 
 function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
-  return { namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port, allowPrivateNetworks: env.allowPrivateNetworks };
+  return {
+    namespace: env.namespace, natsUrl: env.natsUrl, redisUrl: env.redisUrl, port: env.port, allowPrivateNetworks: env.allowPrivateNetworks,
+    trustedProxies: env.trustedProxies, publicUrl: env.publicUrl, recordWebhooksDir: env.recordWebhooksDir,
+  };
 }
 
 /**

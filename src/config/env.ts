@@ -1,5 +1,6 @@
 /** Reads and validates the environment variables Switchboard understands; every error names the variable. */
 import { ConfigError } from '../errors';
+import { parseCidr, splitAddressList } from '../security/sources';
 
 /** Every environment variable Switchboard reads, with what it means. */
 export const ENV_VARIABLES = {
@@ -12,6 +13,10 @@ export const ENV_VARIABLES = {
   SWITCHBOARD_API_KEYS: 'Operator API keys: `key:tenant[,key:tenant...]`, or a path to a JSON file.',
   SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
   SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
+  // front door (inbound auth, public URL, webhook VCR)
+  SWITCHBOARD_TRUSTED_PROXIES: 'Comma-separated IPs or CIDRs of your reverse proxies: X-Forwarded-For is believed only from them (the client is the right-most entry not in the set). Default: none (the socket peer is the client).',
+  SWITCHBOARD_PUBLIC_URL: 'The origin platforms reach the gateway at (https://hooks.example.com): Twilio signatures are checked over it + the request path and query, unless a channel sets settings.publicUrl. Default: none.',
+  SWITCHBOARD_RECORD_WEBHOOKS: 'A directory: each verified inbound request is written there as one JSON fixture (the webhook VCR; no secret or credential). Default: off.',
 } as const;
 
 export const DEFAULT_PORT = 3000;
@@ -28,6 +33,12 @@ export interface SwitchboardEnv {
   logLevel: LogLevel;
   /** Channel URLs may reach loopback and private networks (SSRF guard off). */
   allowPrivateNetworks: boolean;
+  /** `SWITCHBOARD_TRUSTED_PROXIES`: IPs/CIDRs whose X-Forwarded-For is believed. Default none. */
+  trustedProxies?: string[];
+  /** `SWITCHBOARD_PUBLIC_URL`: the gateway's public origin. */
+  publicUrl?: string;
+  /** `SWITCHBOARD_RECORD_WEBHOOKS`: where the webhook VCR writes fixtures. */
+  recordWebhooksDir?: string;
 }
 
 function parseUrls(name: string, value: string, schemes: readonly string[]): string {
@@ -84,5 +95,30 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
     }
     result.allowPrivateNetworks = env.SWITCHBOARD_ALLOW_PRIVATE_URLS === 'true';
   }
+  readFrontDoorEnv(env, result);
   return result;
+}
+
+/** The front-door variables: trusted proxies, public URL, webhook VCR directory. */
+function readFrontDoorEnv(env: NodeJS.ProcessEnv, result: SwitchboardEnv): void {
+  if (env.SWITCHBOARD_TRUSTED_PROXIES !== undefined) {
+    const entries = splitAddressList(env.SWITCHBOARD_TRUSTED_PROXIES);
+    const bad = entries.find((e) => !parseCidr(e));
+    if (bad !== undefined) {
+      throw new ConfigError(`SWITCHBOARD_TRUSTED_PROXIES must be comma-separated IPs or CIDRs (10.0.0.0/8, 127.0.0.1); got "${bad}".`, { variable: 'SWITCHBOARD_TRUSTED_PROXIES' });
+    }
+    result.trustedProxies = entries;
+  }
+  if (env.SWITCHBOARD_PUBLIC_URL !== undefined) {
+    let url: URL | undefined;
+    try { url = new URL(env.SWITCHBOARD_PUBLIC_URL); } catch { url = undefined; }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+      throw new ConfigError(`SWITCHBOARD_PUBLIC_URL must be an origin like https://hooks.example.com (no path, query or credentials); got "${env.SWITCHBOARD_PUBLIC_URL}".`, { variable: 'SWITCHBOARD_PUBLIC_URL' });
+    }
+    result.publicUrl = url.origin;
+  }
+  if (env.SWITCHBOARD_RECORD_WEBHOOKS !== undefined) {
+    if (env.SWITCHBOARD_RECORD_WEBHOOKS.trim() === '') throw new ConfigError('SWITCHBOARD_RECORD_WEBHOOKS is set but empty; give a directory or unset it.', { variable: 'SWITCHBOARD_RECORD_WEBHOOKS' });
+    result.recordWebhooksDir = env.SWITCHBOARD_RECORD_WEBHOOKS;
+  }
 }

@@ -1,4 +1,4 @@
-/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps. */
+/** Reading a webhook request: content type checked (415), raw bytes read under a limit (413), headers and query as null-prototype string maps, path and peer address. */
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 
@@ -63,5 +63,20 @@ export function queryOf(url: string | undefined): Record<string, string> {
   const q = (url ?? '').indexOf('?');
   if (q < 0) return out;
   for (const [name, value] of new URLSearchParams(url!.slice(q + 1))) if (!(name in out)) out[name] = value;
+  return out;
+}
+
+/** The form media type (Slack commands and interactivity, Twilio); integrations opt in with `inbound.bodyFormats`. */
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * The request's path and query exactly as received (moleculer-web keeps it as `originalUrl`) and the socket
+ * peer's address: what URL-signing schemes (Twilio) and `allowedSources` need. Never the `Host` header.
+ */
+export function requestOrigin(req: IncomingMessage & { originalUrl?: string }): { path?: string; remoteAddress?: string } {
+  const out: { path?: string; remoteAddress?: string } = {};
+  const path = req.originalUrl ?? req.url;
+  if (typeof path === 'string' && path.startsWith('/')) out.path = path;
+  if (typeof req.socket?.remoteAddress === 'string') out.remoteAddress = req.socket.remoteAddress;
   return out;
 }

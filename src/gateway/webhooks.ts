@@ -8,12 +8,15 @@ import { NotFoundError } from '../errors';
 import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
 import { errorBody, writeErrorBody } from './error-response';
 import { serviceCallError } from './service-errors';
-import { checkContentType, forwardedHeaders, queryOf, readRawBody } from './webhook-body';
+import { checkContentType, forwardedHeaders, queryOf, readRawBody, requestOrigin } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
 export const DEFAULT_WEBHOOK_PATH = '/webhooks';
-/** Default accepted content types of webhook bodies (`application/*+json` included). */
-export const DEFAULT_WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/json'];
+/**
+ * Default accepted content types of webhook bodies (`application/*+json` included). Forms pass the gateway; each
+ * integration takes only its `inbound.bodyFormats` (415 otherwise).
+ */
+export const DEFAULT_WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/json', 'application/x-www-form-urlencoded'];
 /**
  * Default timeout of the call to the integration: 10 s — above the SDK's publish (5 s) and Redis (2 s)
  * timeouts, below the platforms' own delivery timeouts (Standard Webhooks 15–30 s).
@@ -87,7 +90,10 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       const { integration, channelId } = target(req);
       checkContentType(req, contentTypes);
       const raw = await readRawBody(req, maxBodyBytes);
-      const params = { channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now() };
+      const params = {
+        channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now(),
+        ...requestOrigin(req),
+      };
       writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs));
     } catch (err) {
       fail(this, req, res, err);

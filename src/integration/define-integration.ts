@@ -7,6 +7,7 @@ import type { ServiceConfig } from '../service/types';
 import type { IntegrationConfig } from '../types';
 import { channelLookupOf } from './channel-lookup';
 import { inboundActions } from './inbound/actions';
+import { checkAnswers } from './inbound/answers';
 import { createOutboundActions, outboundMixin } from './outbound/actions';
 import { resolveInboundOptions } from './options';
 import { assertCanPublish, createInboundRuntime, disposeInboundRuntime, inboundRuntimeOf } from './runtime';
@@ -28,6 +29,8 @@ function checkConfig(config: IntegrationServiceConfig<never, IntegrationConfig>)
   if (config.webhookSignature && config.validateSignature) {
     throw new ConfigError(`${where}: \`webhookSignature\` and \`validateSignature\` are exclusive; give one`, { option: 'validateSignature' });
   }
+  if (config.eventType !== undefined && typeof config.eventType !== 'function') throw new ConfigError(`${where}: \`eventType\` must be a function`, { option: 'eventType' });
+  checkAnswers(where, config.answers, config.eventType);
   for (const action of Object.keys(config.actions ?? {})) {
     if (action.startsWith('i_')) throw new ConfigError(`${where}: action \`${action}\`: the i_ prefix is reserved for the standard actions`, { option: `actions.${action}` });
   }

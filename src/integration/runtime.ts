@@ -1,9 +1,17 @@
 /** The per-service inbound runtime: claims store, memoized channel lookup, publisher — built when the service is created. */
-import type { Service, ServiceBroker } from 'moleculer';
+import type { Context, Service, ServiceBroker } from 'moleculer';
 import { channelNames } from '../channels';
 import { ConfigError } from '../errors';
 import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
+import { addressList } from '../security';
 import type { IntegrationConfig, WebhookEvent } from '../types';
+import { answerStoredWebhook } from './inbound/answers';
+import { checkChannelAccess } from './inbound/channel-access';
+import { publicUrlOf } from './inbound/public-url';
+import { recordableHeaders, writeRecording } from './inbound/record';
+import { receiveWebhook, type ReceiveWebhookResult } from './inbound/receive-webhook';
+import type { InboundRequest } from './inbound/request';
+import type { SignatureVerifier } from './inbound/verify';
 import type { InboundRuntime } from './inbound/actions';
 import { slackUrlVerification } from './inbound/challenge';
 import { channelLookupOf } from './channel-lookup';
@@ -59,6 +67,14 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     fn ? (webhook) => fn.call(service, webhook as WebhookEvent<TPayload>) : undefined;
   const challenge = config.webhookChallenge === false ? undefined : bind(config.webhookChallenge ?? slackUrlVerification);
   const lookup = channelLookupOf(service, config);
+  const { trustedProxies, publicUrl, recordWebhooksDir } = brokerRuntime(service.broker);
+  const trusted = addressList(trustedProxies ?? []);
+  const answers = (config.answers ?? []).map((a) => ({ ...a, handler: (w: WebhookEvent<unknown>, stored: Parameters<typeof a.handler>[1]) => a.handler.call(service, w as WebhookEvent<TPayload>, stored) }));
+  const eventType = bind(config.eventType);
+  const answerRouting = {
+    answers, eventType, timeoutMs: options.answerTimeoutMs,
+    onFallback: (reason: string, err?: unknown) => service.logger.warn(`inbound: ${reason}; the default answer was sent`, err ?? ''),
+  };
 
   const base: Omit<InboundPipeline, 'lookupChannel'> = {
     integration: service.name,
@@ -73,10 +89,15 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     receivedChannel,
     options,
     onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),
+    admit: (channel, request) => checkChannelAccess(channel, request, trusted),
+    publicUrl: (channel, request) => publicUrlOf(channel, request, publicUrl),
+    answer: answers.length > 0 ? (webhook, stored, fallback) => answerStoredWebhook(answerRouting, webhook, stored, fallback) : undefined,
   };
+  const pipeline = (ctx: Context): InboundPipeline => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) });
   const runtime: InboundRuntime = {
     options,
-    pipeline: (ctx) => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) }),
+    pipeline,
+    receive: (ctx, request) => (recordWebhooksDir ? recordedReceive(service, pipeline(ctx), request, recordWebhooksDir) : receiveWebhook(pipeline(ctx), request)),
   };
   (service as WithRuntime)[RUNTIME] = runtime;
   return runtime;
@@ -88,4 +109,44 @@ export async function disposeInboundRuntime(service: Service): Promise<void> {
   if (!runtime) return;
   delete (service as WithRuntime)[RUNTIME];
   await releaseStore(service.broker);
+}
+
+/** The answer as the gateway will write it: the status and body of a result or an error. */
+function answerOf(outcome: { result: ReceiveWebhookResult } | { error: unknown }): { status: number; body: unknown } {
+  if ('result' in outcome) return { status: 200, body: outcome.result };
+  const e = (outcome.error ?? {}) as { code?: unknown; type?: unknown; message?: unknown };
+  const status = typeof e.code === 'number' && e.code >= 400 && e.code <= 599 ? e.code : 500;
+  return { status, body: { error: typeof e.type === 'string' ? e.type : 'INTERNAL_ERROR', code: status, message: status >= 500 ? 'internal error' : String(e.message ?? '') } };
+}
+
+/** The webhook VCR: runs the pipeline and, when the signature verified, writes the request and its answer to `dir`. */
+async function recordedReceive(service: Service, pipeline: InboundPipeline, request: InboundRequest, dir: string): Promise<ReceiveWebhookResult> {
+  let verified: IntegrationConfig | undefined;
+  const verify: SignatureVerifier = async (input, channel) => {
+    const result = await pipeline.verify(input, channel);
+    if (result.valid) verified = channel;
+    return result;
+  };
+  const record = async (outcome: { result: ReceiveWebhookResult } | { error: unknown }) => {
+    if (!verified) return;
+    try {
+      await writeRecording(dir, {
+        integration: pipeline.integration, channelId: verified.id, method: 'POST',
+        path: request.path ?? `/webhooks/${pipeline.integration}/${verified.id}`,
+        headers: recordableHeaders(request.headers, verified.secrets ?? []),
+        body: request.rawBody.toString('base64'), receivedAt: request.receivedAt, answer: answerOf(outcome),
+      });
+    } catch (err) {
+      service.logger.warn(`webhook VCR: could not write a recording to ${dir}`, err);
+    }
+  };
+  let result: ReceiveWebhookResult;
+  try {
+    result = await receiveWebhook({ ...pipeline, verify }, request);
+  } catch (error) {
+    await record({ error });
+    throw error;
+  }
+  await record({ result });
+  return result;
 }

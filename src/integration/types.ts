@@ -1,5 +1,6 @@
 /** What an integration author writes (`IntegrationServiceConfig`) and what `defineIntegration` returns (`IntegrationServiceSchema`). */
 import type { Service, ServiceSchema } from 'moleculer';
+import type { JsonKeyFilter } from '../filters';
 import type { SignatureInput, SignatureScheme, VerifyResult } from '../security';
 import type {
   AppContext, BaseSpec, IntegrationConfig, NormalizedMessage, NormalizedStatus, OutboundMessage, SendResult, WebhookEvent,
@@ -20,6 +21,31 @@ export interface WebhookChallengeRequest {
 
 /** What answers a challenge: a string is sent as `text/plain`, an object as JSON. */
 export type WebhookChallengeAnswer = string | Record<string, unknown>;
+
+/** What an `answers` handler learns about the stored webhook. */
+export interface StoredWebhook {
+  eventId: string;
+  /** Messages this event carries, all stored (0 for a duplicate delivery). */
+  messages: number;
+  /** True when an earlier delivery of the event stored it. */
+  duplicate: boolean;
+}
+
+/** The HTTP answer body an `answers` handler returns: a string is sent as text, anything else as JSON. */
+export type WebhookAnswerBody = string | Record<string, unknown> | unknown[];
+
+/**
+ * One answer route (clustaar.webhook's `app.on(event, handler, filter)`): for webhooks of `event` (or any of
+ * a list, or `'*'`) whose payload passes `filter`, `handler`'s return value is the HTTP answer body. It runs
+ * only after the messages are stored, within `inbound.answerTimeoutMs`; returning undefined, throwing or
+ * running over the budget sends the default answer instead.
+ */
+export interface WebhookAnswer<TPayload = Record<string, unknown>> {
+  event: string | readonly string[];
+  /** A JSON-key filter over the payload (`jsonKeyEquals`, `allOf`...). Default: every payload. */
+  filter?: JsonKeyFilter;
+  handler(this: IntegrationThis, webhook: WebhookEvent<TPayload>, stored: StoredWebhook): WebhookAnswerBody | undefined | Promise<WebhookAnswerBody | undefined>;
+}
 
 /** The outcome of a custom `validateSignature`: a `VerifyResult`, or a plain boolean. */
 export type CustomVerifyResult = VerifyResult | boolean;
@@ -97,6 +123,10 @@ export interface IntegrationServiceConfig<
   webhookChallenge?: false | ((this: IntegrationThis, webhook: WebhookEvent<TPayload>) => WebhookChallengeAnswer | undefined);
   /** Timeouts, TTLs and limits of the inbound pipeline. */
   inbound?: InboundOptions;
+  /** The event type of a webhook (`'ping'`, `'slash_command'`, `'block_actions'`...), which `answers` route on. Default: none (only `'*'` answers match). */
+  eventType?(this: IntegrationThis, webhook: WebhookEvent<TPayload>): string | undefined;
+  /** HTTP answers shaped by the integration, after storage; the first matching entry answers. Default: `{ success, messages, eventId }`. */
+  answers?: ReadonlyArray<WebhookAnswer<TPayload>>;
 
   // ── outbound (hooks used by the outbound actions) ──
   /**

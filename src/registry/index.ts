@@ -10,3 +10,5 @@ export { DEFAULT_ROTATION_GRACE_SECONDS, CHANNEL_CHANGED_EVENT } from './types';
 export type {
   ChannelRecord, StoredSecret, ChannelInput, ChannelUpdate, RedactedChannel, RotateSecretOptions, RotateSecretResult, ChannelChangedPayload,
 } from './types';
+export { frontDoorSettingsProblem, frontDoorSettings, redactFrontDoorSettings, MAX_ALLOWED_SOURCES } from './front-door';
+export type { FrontDoorSettings, BasicAuthSettings, InboundRateLimitSettings, SettingProblem } from './front-door';

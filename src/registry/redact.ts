@@ -1,5 +1,6 @@
 /** Turns stored channels into what callers may see: active secrets only, and for the API no secret or credential values. */
 import type { IntegrationConfig } from '../types';
+import { redactFrontDoorSettings } from './front-door';
 import type { ChannelRecord, RedactedChannel, StoredSecret } from './types';
 
 /** Secrets still accepted at `now` (current ones, and rotated-out ones inside their grace period). */
@@ -26,7 +27,7 @@ export function redactChannel(record: ChannelRecord, now: number): RedactedChann
     id: record.id,
     tenantId: record.tenantId,
     platform: record.platform,
-    settings: { ...record.settings },
+    settings: redactFrontDoorSettings({ ...record.settings }),
     status: record.status,
     credentialKeys: Object.keys(record.credentials).sort(),
     secrets: activeSecrets(record.secrets, now).map((s) => ({ expiresAt: s.expiresAt })),

@@ -1,6 +1,7 @@
 /** Checks channel input before it is stored; every error is a 400 naming the field. */
 import { BadRequestError } from '../errors';
 import type { ChannelStatus } from '../types';
+import { frontDoorSettingsProblem } from './front-door';
 import type { ChannelInput, ChannelUpdate } from './types';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -42,20 +43,32 @@ function checkPlatform(value: unknown): string {
   return value;
 }
 
+/** The settings object, with its front-door entries (basicAuth, allowedSources, inboundRateLimit, publicUrl) checked. */
+function settingsField(value: unknown): Record<string, unknown> {
+  const settings = objectField('settings', value);
+  const problem = frontDoorSettingsProblem(settings);
+  if (problem) throw new BadRequestError(problem.message, { field: problem.field });
+  return settings;
+}
+
 /** Validates a new channel; returns it with defaults filled in. */
 export function checkChannelInput(input: unknown): Required<ChannelInput> {
   const value = objectField('(body)', input);
   const secrets = value.secrets ?? [];
   if (!Array.isArray(secrets)) throw new BadRequestError('channel.secrets must be an array of strings', { field: 'secrets' });
-  return {
+  const channel = {
     id: checkId('id', value.id),
     tenantId: checkId('tenantId', value.tenantId),
     platform: checkPlatform(value.platform),
     credentials: value.credentials === undefined ? {} : objectField('credentials', value.credentials),
     secrets: secrets.map((s, i) => checkSecret(s, `channel.secrets[${i}]`)),
-    settings: value.settings === undefined ? {} : objectField('settings', value.settings),
+    settings: value.settings === undefined ? {} : settingsField(value.settings),
     status: value.status === undefined ? 'active' : checkStatus(value.status),
   };
+  if (channel.settings.basicAuth !== undefined && channel.secrets.length === 0) {
+    throw new BadRequestError('channel.settings.basicAuth needs at least one entry in channel.secrets: the basic-auth password is any active secret', { field: 'secrets' });
+  }
+  return channel;
 }
 
 const UPDATABLE = ['platform', 'credentials', 'settings', 'status'] as const;
@@ -72,7 +85,7 @@ export function checkChannelUpdate(patch: unknown): ChannelUpdate {
   const out: ChannelUpdate = {};
   if (value.platform !== undefined) out.platform = checkPlatform(value.platform);
   if (value.credentials !== undefined) out.credentials = objectField('credentials', value.credentials);
-  if (value.settings !== undefined) out.settings = objectField('settings', value.settings);
+  if (value.settings !== undefined) out.settings = settingsField(value.settings);
   if (value.status !== undefined) out.status = checkStatus(value.status);
   return out;
 }

@@ -23,3 +23,5 @@ export type { Ed25519SignatureOptions } from './ed25519';
 export { twilioSignature, twilioSignedText, TWILIO_SIGNATURE_HEADER } from './twilio';
 export { noSignature } from './none';
 export { formPairs } from './form';
+export { addressList, clientAddress, parseCidr, normalizeAddress, splitAddressList } from './sources';
+export type { AddressList } from './sources';

@@ -13,6 +13,9 @@ export function runtimeOf(broker: ServiceBroker): SwitchboardRuntime {
   return {
     namespace: meta?.namespace ?? 'switchboard', natsUrl: meta?.natsUrl, redisUrl: meta?.redisUrl, port: meta?.port,
     allowPrivateNetworks: meta?.allowPrivateNetworks === true,
+    trustedProxies: Array.isArray(meta?.trustedProxies) ? meta.trustedProxies : undefined,
+    publicUrl: typeof meta?.publicUrl === 'string' ? meta.publicUrl : undefined,
+    recordWebhooksDir: typeof meta?.recordWebhooksDir === 'string' ? meta.recordWebhooksDir : undefined,
   };
 }
 

@@ -11,6 +11,12 @@ export interface SwitchboardRuntime {
   port?: number;
   /** Channel URLs (outbound, health) may reach loopback and private networks. Default false. */
   allowPrivateNetworks?: boolean;
+  /** IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (`SWITCHBOARD_TRUSTED_PROXIES`). Default none. */
+  trustedProxies?: string[];
+  /** The gateway's public origin (`SWITCHBOARD_PUBLIC_URL`), for schemes that sign the URL (Twilio). */
+  publicUrl?: string;
+  /** Where the webhook VCR writes one JSON fixture per verified request (`SWITCHBOARD_RECORD_WEBHOOKS`). Default off. */
+  recordWebhooksDir?: string;
 }
 
 /** Where services find `SwitchboardRuntime` in `broker.metadata`. */

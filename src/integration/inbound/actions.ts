@@ -3,9 +3,8 @@ import type { Context, Service, ServiceActionsSchema } from 'moleculer';
 import type { AppContext, IntegrationConfig } from '../../types';
 import type { IntegrationServiceConfig } from '../types';
 import type { ResolvedInboundOptions } from '../options';
-import type { InboundPipeline } from './receive-webhook';
-import { receiveWebhook } from './receive-webhook';
-import { decodeRequest, stringMap, type ReceiveWebhookParams } from './request';
+import type { InboundPipeline, ReceiveWebhookResult } from './receive-webhook';
+import { decodeRequest, stringMap, type InboundRequest, type ReceiveWebhookParams } from './request';
 import { resolveChannel } from './resolve-channel';
 import { metaChallenge } from './verify-webhook';
 
@@ -13,6 +12,8 @@ import { metaChallenge } from './verify-webhook';
 export interface InboundRuntime {
   /** The pipeline for one call (`ctx` reaches `getChannelConfig`). */
   pipeline(ctx: Context): InboundPipeline;
+  /** Runs the pipeline for one request (and records it when the webhook VCR is on). */
+  receive(ctx: Context, request: InboundRequest): Promise<ReceiveWebhookResult>;
   options: ResolvedInboundOptions;
 }
 
@@ -33,10 +34,13 @@ export function inboundActions<TPayload, TChannel extends IntegrationConfig>(
   return {
     i_receiveWebhook: {
       visibility: 'published',
-      params: { channelId: CHANNEL_ID, body: 'string', headers: { type: 'object', optional: true }, query: { type: 'object', optional: true }, receivedAt: { type: 'number', optional: true } },
+      params: {
+        channelId: CHANNEL_ID, body: 'string', headers: { type: 'object', optional: true }, query: { type: 'object', optional: true }, receivedAt: { type: 'number', optional: true },
+        path: { type: 'string', optional: true }, remoteAddress: { type: 'string', optional: true },
+      },
       async handler(this: Service, ctx: Context<ReceiveWebhookParams>) {
         const runtime = runtimeOf(this);
-        return receiveWebhook(runtime.pipeline(ctx), decodeRequest(ctx.params, runtime.options.maxBodyBytes));
+        return runtime.receive(ctx, decodeRequest(ctx.params, runtime.options.maxBodyBytes));
       },
     },
     i_verifyWebhook: {

@@ -1,13 +1,16 @@
-/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish (from where an earlier delivery stopped), commit. */
+/** `i_receiveWebhook`: the inbound steps in order — body format, channel, channel access, verify, rate limit, parse, claim, normalize, publish (from where an earlier delivery stopped), commit, answer. */
+import type { ChannelAuthentication } from '../../security';
 import type { KeyValueStore } from '../../store';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
 import type { ResolvedInboundOptions } from '../options';
-import type { WebhookChallengeAnswer } from '../types';
+import type { StoredWebhook, WebhookAnswerBody, WebhookChallengeAnswer } from '../types';
+import { parseBody, requestBodyFormat } from './body-format';
+import { limitInboundRate } from './inbound-rate-limit';
 import { claimEvent, claimKey, releaseClaim } from './claim';
 import { commitEvent } from './commit';
 import { resolveEventId } from './event-id';
 import { normalizeWebhook } from './normalize';
-import { parsePayload, validatePayload } from './parse';
+import { validatePayload } from './parse';
 import { publishMessages, type Publisher } from './publish';
 import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
@@ -34,18 +37,33 @@ export interface InboundPipeline {
   now?: () => number;
   /** Told when a commit did not land (the messages are stored; retries are de-duplicated by msg id). */
   onCommitFailed?: (key: string) => void;
+  /** The channel's own checks before the signature (`allowedSources` 403, `basicAuth` 401); returns what passed. */
+  admit?: (channel: IntegrationConfig, request: InboundRequest) => ChannelAuthentication[];
+  /** The public URL a URL-signing scheme (Twilio) checks. */
+  publicUrl?: (channel: IntegrationConfig, request: InboundRequest) => string | undefined;
+  /** The HTTP answer once the messages are stored (`answers`); default: the stored result. */
+  answer?: (webhook: WebhookEvent<unknown>, stored: StoredWebhook, fallback: ReceiveWebhookResult) => Promise<ReceiveWebhookResult>;
 }
 
 /** The 200 answers: messages stored, a duplicate, or a challenge. Every failure is thrown as a Switchboard error. */
 export type ReceiveWebhookResult =
   | { success: true; messages: number; eventId: string }
   | { success: true; duplicate: true; messages: 0; eventId: string }
-  | WebhookChallengeAnswer;
+  | WebhookChallengeAnswer
+  | WebhookAnswerBody;
+
+/** Step 9: the answer for a stored (or duplicate) event. */
+function answered(p: InboundPipeline, webhook: WebhookEvent<unknown>, result: { success: true; messages: number; eventId: string; duplicate?: true }): Promise<ReceiveWebhookResult> | ReceiveWebhookResult {
+  return p.answer ? p.answer(webhook, { eventId: result.eventId, messages: result.messages, duplicate: result.duplicate === true }, result) : result;
+}
 
 export async function receiveWebhook(p: InboundPipeline, request: InboundRequest): Promise<ReceiveWebhookResult> {
+  const format = requestBodyFormat(request.headers, p.options.bodyFormats);
   const channel = await resolveChannel(p.lookupChannel, request.channelId, p.platform);
-  const verified = await verifySignature(p.verify, request, channel, p.now?.());
-  const payload = parsePayload(request.rawBody, p.options.maxJsonDepth);
+  const authenticatedBy = p.admit?.(channel, request) ?? [];
+  const verified = await verifySignature(p.verify, request, channel, p.now?.(), { url: p.publicUrl?.(channel, request), authenticatedBy });
+  await limitInboundRate(p.store, p.integration, channel);
+  const payload = parseBody(request.rawBody, format, p.options);
   const webhook: WebhookEvent<unknown> = {
     integration: p.integration, channelId: channel.id, tenantId: channel.tenantId,
     headers: request.headers, query: request.query, rawBody: request.rawBody, payload, receivedAt: request.receivedAt,
@@ -57,7 +75,7 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
 
   const key = claimKey(p.integration, channel.tenantId, channel.id, eventId);
   const claimed = await claimEvent(p.store, key, p.options.claimTtlMs);
-  if (claimed.state === 'done') return { success: true, duplicate: true, messages: 0, eventId };
+  if (claimed.state === 'done') return answered(p, webhook, { success: true, duplicate: true, messages: 0, eventId });
 
   const progress = { stored: claimed.claim.from }; // an earlier delivery may have stored some already
   let count: number;
@@ -71,5 +89,5 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return { success: true, messages: count, eventId };
+  return answered(p, webhook, { success: true, messages: count, eventId });
 }

@@ -11,6 +11,10 @@ export interface ReceiveWebhookParams {
   query?: Record<string, string>;
   /** When the gateway received the request, ms since the epoch. Default: now. */
   receivedAt?: number;
+  /** The request's path and query as received (`/webhooks/<integration>/<channelId>?...`), for URL-signing schemes and the VCR. */
+  path?: string;
+  /** The socket peer's address (the client, or the last proxy). */
+  remoteAddress?: string;
 }
 
 /** One webhook delivery: exact bytes, headers and query. */
@@ -20,6 +24,10 @@ export interface InboundRequest {
   headers: Record<string, string>;
   query: Record<string, string>;
   receivedAt: number;
+  /** The path and query as received, when the gateway sent it. */
+  path?: string;
+  /** The socket peer's address, when the gateway sent it. */
+  remoteAddress?: string;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -55,5 +63,14 @@ export function decodeRequest(params: ReceiveWebhookParams, maxBodyBytes: number
     headers: stringMap(params.headers, true),
     query: stringMap(params.query),
     receivedAt,
+    ...frontDoorFields(params),
   };
+}
+
+/** `path` (≤ 8 KiB, starting with `/`) and `remoteAddress` (≤ 64 characters) when sent as strings. */
+function frontDoorFields(params: ReceiveWebhookParams): Pick<InboundRequest, 'path' | 'remoteAddress'> {
+  const out: Pick<InboundRequest, 'path' | 'remoteAddress'> = {};
+  if (typeof params.path === 'string' && params.path.startsWith('/') && params.path.length <= 8192) out.path = params.path;
+  if (typeof params.remoteAddress === 'string' && params.remoteAddress.length <= 64) out.remoteAddress = params.remoteAddress;
+  return out;
 }

@@ -28,11 +28,14 @@ export function customVerifier(check: (input: SignatureInput, channel: Integrati
   };
 }
 
-/** Verifies `request` with the channel's active secrets; throws `SignatureError` (401) with the reason. */
-export async function verifySignature(verifier: SignatureVerifier, request: InboundRequest, channel: IntegrationConfig, now?: number): Promise<VerifiedSignature> {
+/** Verifies `request` with the channel's active secrets (and `context`: the public URL, the channel checks passed); throws `SignatureError` (401) with the reason. */
+export async function verifySignature(
+  verifier: SignatureVerifier, request: InboundRequest, channel: IntegrationConfig, now?: number,
+  context: Pick<SignatureInput, 'url' | 'authenticatedBy'> = {},
+): Promise<VerifiedSignature> {
   let result: VerifyResult;
   try {
-    result = await verifier({ rawBody: request.rawBody, headers: request.headers, secrets: channel.secrets ?? [], now }, channel);
+    result = await verifier({ rawBody: request.rawBody, headers: request.headers, secrets: channel.secrets ?? [], now, ...context }, channel);
   } catch {
     result = { valid: false, reason: 'malformed', message: 'the signature could not be checked' };
   }
