@@ -130,3 +130,6 @@ export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from '.
 // ── platforms: Slack ──────────────────────────────────────────────────────────
 export { slack, SLACK_API_BASE } from './platforms/slack';
 export type { SlackOptions, SlackIntegrationConfig, SlackPayload } from './platforms/slack';
+// ── platforms: Discord ────────────────────────────────────────────────────────
+export { discord, DISCORD_API_BASE } from './platforms/discord';
+export type { DiscordOptions, DiscordIntegrationConfig, DiscordInteraction } from './platforms/discord';

@@ -13,7 +13,7 @@ import { ed25519Signature } from '../../security';
 import type { AppContext, IntegrationConfig, OutboundMessage, WebhookEvent } from '../../types';
 import { credential } from '../shared/api';
 import { callDiscord } from './api';
-import { normalizeDiscord } from './normalize';
+import { discordEventType, normalizeDiscord } from './normalize';
 import { discordCall, discordMessageId } from './send';
 import { INTERACTION_TYPE, RESPONSE_TYPE, type DiscordInteraction } from './types';
 
@@ -32,7 +32,7 @@ async function whoAmI(service: Service, channel: IntegrationConfig) {
   }
 }
 
-/** The Discord integration's config; `options` override any field. */
+/** The Discord integration's config; `options` override any field (`inbound` is merged field by field). */
 export function discord(options: DiscordOptions = {}): DiscordIntegrationConfig {
   return {
     name: 'discord',
@@ -46,6 +46,13 @@ export function discord(options: DiscordOptions = {}): DiscordIntegrationConfig 
     // A PING is Discord checking the endpoint (after the signature): PONG, nothing stored.
     webhookChallenge: (webhook: WebhookEvent<DiscordInteraction>) => (webhook.payload?.type === INTERACTION_TYPE.PING ? { type: RESPONSE_TYPE.PONG } : undefined),
     normalize: (webhook: WebhookEvent<DiscordInteraction>) => normalizeDiscord(webhook.payload, webhook.receivedAt),
+    eventType: (webhook: WebhookEvent<DiscordInteraction>) => discordEventType(webhook.payload),
+    // Stored first, then answered inside Discord's 3 s: "thinking…" for a command (completed by i_sendMessage),
+    // a silent acknowledgement for a component.
+    answers: [
+      { event: 'application_command', handler: () => ({ type: RESPONSE_TYPE.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE }) },
+      { event: 'message_component', handler: () => ({ type: RESPONSE_TYPE.DEFERRED_UPDATE_MESSAGE }) },
+    ],
     async sendMessage(this: Service, _ctx: AppContext, message: OutboundMessage, channel: IntegrationConfig, attempt: SendAttempt) {
       const call = discordCall(message);
       const answer = await callDiscord(this, channel, call.method, call.path, {
@@ -63,10 +70,12 @@ export function discord(options: DiscordOptions = {}): DiscordIntegrationConfig 
       return r.ok ? { valid: true, message: 'bot token accepted' } : { valid: false, message: r.message };
     },
     ...options,
+    // Nested options merge over the platform's own, so `{ inbound: { channelCacheTtlMs: 0 } }` keeps them.
+    inbound: { ...{ answerTimeoutMs: 1_500 }, ...options.inbound },
   } as DiscordIntegrationConfig;
 }
 
-export { normalizeDiscord, snowflakeTime } from './normalize';
+export { normalizeDiscord, discordEventType, snowflakeTime } from './normalize';
 export { discordCall, discordMessageId, type DiscordCall } from './send';
 export { DISCORD_API_BASE, callDiscord, discordRetryAfterMs } from './api';
 export { INTERACTION_TYPE, RESPONSE_TYPE } from './types';

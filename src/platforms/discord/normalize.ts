@@ -56,3 +56,13 @@ export function normalizeDiscord(interaction: DiscordInteraction, receivedAt: nu
   }
   return [];
 }
+
+/** The kind of interaction, for `answers`: `ping`, `application_command`, `message_component`, `autocomplete`, `modal_submit`. */
+export function discordEventType(interaction: DiscordInteraction): string | undefined {
+  const names: Record<number, string> = {
+    [INTERACTION_TYPE.PING]: 'ping', [INTERACTION_TYPE.APPLICATION_COMMAND]: 'application_command',
+    [INTERACTION_TYPE.MESSAGE_COMPONENT]: 'message_component', [INTERACTION_TYPE.AUTOCOMPLETE]: 'autocomplete',
+    [INTERACTION_TYPE.MODAL_SUBMIT]: 'modal_submit',
+  };
+  return names[interaction?.type];
+}

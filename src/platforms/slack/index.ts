@@ -10,7 +10,7 @@ import type { AppContext, IntegrationConfig, OutboundMessage, WebhookEvent } fro
 import type { SendAttempt } from '../../integration/outbound/send-message';
 import { callSlack } from './api';
 import { SLACK_AUTH_ERRORS } from './errors';
-import { normalizeSlack, slackEventId } from './normalize';
+import { normalizeSlack, slackEventId, slackEventType } from './normalize';
 import { sentMessageId, slackCall } from './send';
 import type { SlackPayload } from './types';
 
@@ -30,7 +30,7 @@ async function authTest(service: Service, channel: IntegrationConfig) {
   }
 }
 
-/** The Slack integration's config; `options` override any field. */
+/** The Slack integration's config; `options` override any field (`inbound` is merged field by field). */
 export function slack(options: SlackOptions = {}): SlackIntegrationConfig {
   return {
     name: 'slack',
@@ -40,6 +40,10 @@ export function slack(options: SlackOptions = {}): SlackIntegrationConfig {
       description: 'Slack Events API, slash commands and interactivity in; the Web API out.',
     },
     webhookSignature: slackSignature(),
+    eventType: (webhook: WebhookEvent<SlackPayload>) => slackEventType(webhook.payload),
+    // Slack shows a command's answer body to the user: acknowledge commands and interactions with an empty
+    // 200 once stored, and reply with i_sendMessage (or the message's metadata.responseUrl).
+    answers: [{ event: ['slash_command', 'block_actions'], handler: () => '' }],
     eventId: (webhook: WebhookEvent<SlackPayload>) => slackEventId(webhook.payload),
     normalize: (webhook: WebhookEvent<SlackPayload>) => normalizeSlack(webhook.payload, webhook.receivedAt),
     async sendMessage(this: Service, _ctx: AppContext, message: OutboundMessage, channel: IntegrationConfig, attempt: SendAttempt) {
@@ -58,10 +62,12 @@ export function slack(options: SlackOptions = {}): SlackIntegrationConfig {
       return r.ok ? { valid: true, message: 'auth.test ok' } : { valid: false, message: r.code ? `auth.test: ${r.code}` : r.message };
     },
     ...options,
+    // Nested options merge over the platform's own, so `{ inbound: { channelCacheTtlMs: 0 } }` keeps them.
+    inbound: { ...{ bodyFormats: ['json', 'form'] }, ...options.inbound },
   } as SlackIntegrationConfig;
 }
 
-export { normalizeSlack, slackEventId, interactionOf, tsToMs } from './normalize';
+export { normalizeSlack, slackEventId, slackEventType, interactionOf, tsToMs } from './normalize';
 export { slackCall, sentMessageId, type SlackCall } from './send';
 export { SLACK_API_BASE, callSlack } from './api';
 export { SLACK_PERMANENT_ERRORS, SLACK_AUTH_ERRORS, throwSlackError } from './errors';

@@ -134,3 +134,14 @@ export function slackEventId(payload: SlackPayload): string | undefined {
   if (interaction) return interaction.trigger_id;
   return typeof payload.trigger_id === 'string' ? payload.trigger_id : undefined;
 }
+
+/**
+ * The kind of Slack request, for `answers`: `slash_command`, `block_actions`, `url_verification`, or the
+ * Events API event's type (`message`, `app_mention`, `reaction_added`...).
+ */
+export function slackEventType(payload: SlackPayload): string | undefined {
+  if (interactionOf(payload)) return 'block_actions';
+  if (typeof payload.command === 'string' && typeof payload.trigger_id === 'string') return 'slash_command';
+  if (payload.type === 'event_callback') return (payload.event as { type?: string } | undefined)?.type;
+  return typeof payload.type === 'string' ? payload.type : undefined;
+}

@@ -139,6 +139,25 @@ describe('Slack end to end', () => {
     expect((await storedReceived(nats.url, ns)).length).toBe(before);
   });
 
+  it('a slash command (form body, signed over its raw bytes) is stored as a command and acknowledged with an empty 200', async () => {
+    const raw = fixtureText('slash-command.form');
+    const res = await post(hook(), raw, { ...slackHeaders(raw), 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe(''); // Slack would show a body to the user
+    const stored = (await storedReceived(nats.url, ns)).find((m) => m.eventId === '13345224609.738474920.8088930838d88f008e0')!;
+    expect((stored.message as { content: unknown }).content).toEqual({ type: 'command', command: 'weather', text: '94070' });
+    const tampered = raw.replace('94070', '94071');
+    expect((await post(hook(), tampered, { ...slackHeaders(raw), 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(401);
+  });
+
+  it('a block_actions interaction (form field payload=<json>) is stored as an interactive reply', async () => {
+    const raw = `payload=${encodeURIComponent(JSON.stringify(JSON.parse(fixtureText('block-actions.json'))))}`;
+    const res = await post(hook(), raw, { ...slackHeaders(raw), 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(200);
+    const stored = (await storedReceived(nats.url, ns)).find((m) => m.eventId === '12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3')!;
+    expect((stored.message as { content: unknown }).content).toEqual({ type: 'interactive_reply', replyId: 'click_me_123', title: 'View' });
+  });
+
   it('a bot message is acknowledged and stores nothing', async () => {
     const raw = fixtureText('bot-message.json');
     const res = await post(hook(), raw, slackHeaders(raw));
