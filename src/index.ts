@@ -171,3 +171,9 @@ export type { FrontDoorSettings, BasicAuthSettings, InboundRateLimitSettings } f
 // testing helpers (no package subpath exports yet: `@switchboard/sdk/testing` is this block until then)
 export { replayWebhook, schemeOfRecording } from './testing';
 export type { ReplayOptions, ReplayResult } from './testing';
+// ── platforms: Slack ──────────────────────────────────────────────────────────
+export { slack, SLACK_API_BASE } from './platforms/slack';
+export type { SlackOptions, SlackIntegrationConfig, SlackPayload } from './platforms/slack';
+// ── platforms: Discord ────────────────────────────────────────────────────────
+export { discord, DISCORD_API_BASE } from './platforms/discord';
+export type { DiscordOptions, DiscordIntegrationConfig, DiscordInteraction } from './platforms/discord';
