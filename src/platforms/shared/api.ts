@@ -1,7 +1,7 @@
 /** What every shipped platform shares: its API base (a channel's `settings.apiBaseUrl`) and the guarded fetch to it. */
 import type { Service } from 'moleculer';
 import { ConfigError } from '../../errors';
-import { guardedFetch } from '../../security';
+import { guardedFetch, type GuardedRequestInit } from '../../security';
 import { runtimeOf } from '../../store';
 import type { IntegrationConfig } from '../../types';
 
@@ -29,8 +29,12 @@ export function credential(channel: IntegrationConfig, name: string): string {
 
 /**
  * `fetch` to a platform URL. `settings.apiBaseUrl` is tenant-controlled, so the URL goes through the SSRF
- * guard: internal addresses are refused unless `SWITCHBOARD_ALLOW_PRIVATE_URLS=true`.
+ * guard (checked on the address dialled): internal addresses are refused unless `SWITCHBOARD_ALLOW_PRIVATE_URLS=true`;
+ * the refusal's detail goes to the service's log, never to the caller.
  */
-export function platformFetch(service: Service, url: string, init: RequestInit): Promise<Response> {
-  return guardedFetch(url, init, { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks });
+export function platformFetch(service: Service, url: string, init: GuardedRequestInit): Promise<Response> {
+  return guardedFetch(url, init, {
+    allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks,
+    onRefused: (detail) => service.logger.warn(`platform URL refused: ${detail}`),
+  });
 }
