@@ -129,3 +129,14 @@ export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from '.
 
 // ── outbound SSRF guard at connect time (harden-inbound) ──────────────────────
 export { createGuardedDispatcher, URL_NOT_ALLOWED } from './security';
+
+// ── operations (issue 13, ops): metrics, tracing, start-up messages, Redis Sentinel ──
+export {
+  createMetricsMiddleware, SWITCHBOARD_METRICS, DEFAULT_LATENCY_BUCKETS, DEFAULT_SAMPLE_INTERVAL_MS, registerSwitchboardMetrics,
+  sampleConsumers, switchboardSpanTags, tracingOptions,
+} from './metrics';
+export type { MetricsMiddlewareOptions } from './metrics';
+export { configOrExit, explainNatsStartError } from './config/start-up';
+export { OPS_ENV_VARIABLES, TRACING_EXPORTERS, listenHost, readOpsEnv } from './config/ops-env';
+export type { OpsEnv, TracingExporterName } from './config/ops-env';
+export { parseSentinelUrl, isSentinelUrl, redisConnection } from './store/redis-url';

@@ -1,8 +1,11 @@
 /** Builds the Moleculer broker options from the environment: memory mode with nothing set, NATS and Redis when their URLs are. */
 import type { BrokerOptions, Middleware } from 'moleculer';
 import { createChannelsMiddleware, type ChannelsMiddlewareOptions } from '../channels';
+import { redisConnection } from '../store/redis-url';
 import { RUNTIME_METADATA_KEY, type SwitchboardRuntime } from '../types';
 import { readEnv, type SwitchboardEnv } from './env';
+import { observabilityOptions } from './observability';
+import { explainStartFailures } from './start-up';
 
 export interface BrokerConfigOptions {
   /** Environment to read. Default `process.env`. */
@@ -24,8 +27,10 @@ function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
  * environment is invalid, so start-up stops with a clear message.
  */
 export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOptions {
-  const env = readEnv(options.env ?? process.env);
+  const rawEnv = options.env ?? process.env;
+  const env = readEnv(rawEnv);
   const runtime = runtimeFrom(env);
+  const observability = observabilityOptions(env, rawEnv);
   return {
     nodeID: env.nodeID,
     logger: { type: 'Console', options: { level: env.logLevel, formatter: 'short', colors: process.stdout.isTTY === true } },
@@ -33,7 +38,7 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
       ? { type: 'NATS', options: { servers: env.natsUrl.split(','), maxReconnectAttempts: -1 } }
       : null,
     cacher: env.redisUrl
-      ? { type: 'Redis', options: { prefix: `${env.namespace}-cache`, redis: env.redisUrl } }
+      ? { type: 'Redis', options: { prefix: `${env.namespace}-cache`, redis: redisConnection(env.redisUrl) } }
       : 'Memory',
     serializer: 'JSON',
     validator: true,
@@ -42,9 +47,20 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
     metadata: { [RUNTIME_METADATA_KEY]: runtime },
     // JetStream channels on NATS_URL, the in-memory adapter (same API) without it.
     middlewares: [
-      createChannelsMiddleware({ ...options.channels, namespace: env.namespace, nats: env.natsUrl }),
+      explainStartFailures(createChannelsMiddleware({ ...withReplicas(options.channels, env.streamReplicas), namespace: env.namespace, nats: env.natsUrl }), env.natsUrl),
+      ...observability.middlewares,
       ...(options.middlewares ?? []),
     ],
+    // ── operations (issue 13): the Moleculer namespace, metrics, tracing ──
+    namespace: env.namespace,
+    metrics: observability.metrics,
+    tracing: observability.tracing,
     ...options.overrides,
   };
+}
+
+/** SWITCHBOARD_STREAM_REPLICAS as the streams' default `replicas` (an explicit `streamDefaults.replicas` wins). */
+function withReplicas(channels: BrokerConfigOptions['channels'], replicas: number | undefined): BrokerConfigOptions['channels'] {
+  if (replicas === undefined) return channels;
+  return { ...channels, streamDefaults: { replicas, ...channels?.streamDefaults } };
 }

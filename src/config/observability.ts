@@ -1,0 +1,28 @@
+/** Broker options for operations: Moleculer metrics with the Prometheus reporter, the tracer, and their middlewares. */
+import { Tracing as ChannelTracing } from '@moleculer/channels';
+import type { BrokerOptions, Middleware } from 'moleculer';
+import { createMetricsMiddleware, tracingOptions } from '../metrics';
+import { listenHost } from './ops-env';
+import type { SwitchboardEnv } from './env';
+
+export interface ObservabilityOptions {
+  metrics: BrokerOptions['metrics'];
+  tracing: BrokerOptions['tracing'];
+  middlewares: Middleware[];
+}
+
+/** Metrics on SWITCHBOARD_METRICS_PORT (listening on HOST) and tracing by SWITCHBOARD_TRACING; both off when unset. */
+export function observabilityOptions(env: SwitchboardEnv, rawEnv: NodeJS.ProcessEnv): ObservabilityOptions {
+  const tracing = tracingOptions(env);
+  const metrics: BrokerOptions['metrics'] = env.metricsPort === undefined
+    ? { enabled: false }
+    : { enabled: true, reporter: [{ type: 'Prometheus', options: { port: env.metricsPort, host: listenHost(rawEnv), path: '/metrics' } }] };
+  return {
+    metrics,
+    tracing: tracing ?? { enabled: false },
+    middlewares: [
+      createMetricsMiddleware({ namespace: env.namespace }),
+      ...(tracing ? [ChannelTracing() as unknown as Middleware] : []),
+    ],
+  };
+}

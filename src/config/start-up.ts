@@ -1,0 +1,62 @@
+/** Start-up failures an operator can act on: NATS unreachable or without JetStream, and configuration errors, said in one line. */
+import type { Middleware } from 'moleculer';
+import { ConfigError } from '../errors';
+
+/** Codes nats.js gives a connection that never opened. */
+const UNREACHABLE = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH']);
+
+/** A ConfigError whose stack is its one-line message: runners that print the error print no 25-line trace. */
+export function shortConfigError(message: string, data: Record<string, unknown>, cause?: unknown): ConfigError {
+  const err = new ConfigError(message, data, cause);
+  Object.defineProperty(err, 'stack', { value: `ConfigError: ${message}`, enumerable: false, writable: true, configurable: true });
+  return err;
+}
+
+/** Turns a failure to open the channels' NATS connection into an error naming NATS_URL and JetStream; other errors pass. */
+export function explainNatsStartError(err: unknown, natsUrl: string): unknown {
+  const e = err as { code?: unknown; message?: unknown; api_error?: { code?: number } } | null;
+  const code = String(e?.code ?? '');
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  if (code === '503' || /no responders|jetstream not enabled/i.test(message)) {
+    return shortConfigError(
+      `NATS_URL (${natsUrl}) answers, but JetStream is not enabled there. Start nats-server with -js (or a "jetstream {}" block in its config); Switchboard stores webhooks in JetStream streams.`,
+      { variable: 'NATS_URL', reason: 'JETSTREAM_DISABLED' }, err);
+  }
+  if (UNREACHABLE.has(code) || /ECONNREFUSED|connection refused|ENOTFOUND/i.test(message)) {
+    return shortConfigError(
+      `NATS_URL (${natsUrl}) is unreachable (${code || message}). Start nats-server with JetStream (nats-server -js) there, or point NATS_URL at your NATS cluster.`,
+      { variable: 'NATS_URL', reason: 'UNREACHABLE' }, err);
+  }
+  return err;
+}
+
+/** Wraps a middleware's `starting` hook so NATS start-up failures are explained (see {@link explainNatsStartError}). */
+export function explainStartFailures<M extends Middleware>(mw: M, natsUrl: string | undefined): M {
+  const starting = (mw as { starting?: (broker: unknown) => unknown }).starting;
+  if (!natsUrl || typeof starting !== 'function') return mw;
+  return Object.assign(mw, {
+    starting: async (broker: unknown) => {
+      try {
+        await starting.call(mw, broker);
+      } catch (err) {
+        throw explainNatsStartError(err, natsUrl);
+      }
+    },
+  });
+}
+
+/**
+ * Runs `build` (e.g. `createBrokerConfig`) and, on a `ConfigError`, prints its message alone and
+ * exits with status 1 — for `moleculer.config.ts`, so a bad variable reads as one line.
+ */
+export function configOrExit<T>(build: () => T, exit: (code: number) => never = (code) => process.exit(code)): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Switchboard configuration error: ${err.message}`);
+      return exit(1);
+    }
+    throw err;
+  }
+}
