@@ -107,9 +107,10 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions = {}):
         return wrapSend(integration, handler)(first, ...rest);
       };
     },
+    // wrapped from the channels middleware's `created`, before this one's: decide per call
     sendToChannel(next: Handler) {
-      if (!enabled) return next;
       return (channel: unknown, ...rest: unknown[]) => {
+        if (!enabled) return next(channel, ...rest);
         const started = process.hrtime.bigint();
         const labels = { channel: String(channel) };
         const took = () => Number(process.hrtime.bigint() - started) / 1e9;

@@ -29,16 +29,19 @@ export const SWITCHBOARD_METRICS = {
 /** Latency buckets, seconds: 1 ms … 10 s. */
 export const DEFAULT_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Quantiles reported beside the buckets (Moleculer's Prometheus reporter writes `_sum` and `_count` only with them). */
+export const DEFAULT_QUANTILES = [0.5, 0.9, 0.99];
+
 const M = SWITCHBOARD_METRICS;
 const DEFINITIONS = [
   { name: M.WEBHOOKS, type: 'counter', labelNames: ['integration', 'outcome'], description: 'Webhooks by integration and outcome' },
-  { name: M.PUBLISH_DURATION, type: 'histogram', labelNames: ['channel'], unit: 'seconds', buckets: DEFAULT_LATENCY_BUCKETS, description: 'Publish to JetStream until PubAck' },
+  { name: M.PUBLISH_DURATION, type: 'histogram', labelNames: ['channel'], unit: 'seconds', buckets: DEFAULT_LATENCY_BUCKETS, quantiles: DEFAULT_QUANTILES, description: 'Publish to JetStream until PubAck' },
   { name: M.PUBLISHES, type: 'counter', labelNames: ['channel', 'outcome'], description: 'Publishes by channel and outcome' },
   { name: M.SENDS, type: 'counter', labelNames: ['integration', 'outcome'], description: 'Sends by integration and outcome' },
   { name: M.SEND_ATTEMPTS, type: 'counter', labelNames: ['integration'], description: 'Platform calls made by sends' },
   { name: M.SEND_RETRIES, type: 'counter', labelNames: ['integration'], description: 'Send attempts beyond the first' },
   { name: M.RATE_LIMIT_WAITS, type: 'counter', labelNames: ['integration'], description: 'Sends that waited for a rate-limit token' },
-  { name: M.RATE_LIMIT_WAIT, type: 'histogram', labelNames: ['integration'], unit: 'seconds', buckets: DEFAULT_LATENCY_BUCKETS, description: 'Rate-limit wait' },
+  { name: M.RATE_LIMIT_WAIT, type: 'histogram', labelNames: ['integration'], unit: 'seconds', buckets: DEFAULT_LATENCY_BUCKETS, quantiles: DEFAULT_QUANTILES, description: 'Rate-limit wait' },
   { name: M.DEAD_LETTERS, type: 'gauge', labelNames: ['channel'], description: 'Messages in the dead-letter stream' },
   { name: M.CONSUMER_PENDING, type: 'gauge', labelNames: ['channel', 'group'], description: 'Messages not yet delivered to the group' },
   { name: M.CONSUMER_ACK_PENDING, type: 'gauge', labelNames: ['channel', 'group'], description: 'Messages delivered, not yet acknowledged' },
@@ -48,7 +51,7 @@ const DEFINITIONS = [
 export function registerSwitchboardMetrics(broker: ServiceBroker): boolean {
   if (!broker.isMetricsEnabled()) return false;
   for (const d of DEFINITIONS) {
-    if (!broker.metrics.hasMetric(d.name)) broker.metrics.register({ ...d, labelNames: [...d.labelNames], ...('buckets' in d ? { buckets: [...d.buckets] } : {}) } as never);
+    if (!broker.metrics.hasMetric(d.name)) broker.metrics.register({ ...d, labelNames: [...d.labelNames], ...('buckets' in d ? { buckets: [...d.buckets], quantiles: [...d.quantiles] } : {}) } as never);
   }
   return true;
 }
