@@ -1,14 +1,21 @@
 /** Start-up failures an operator can act on: NATS unreachable or without JetStream, and configuration errors, said in one line. */
+import { inspect } from 'node:util';
 import type { Middleware } from 'moleculer';
 import { ConfigError } from '../errors';
 
 /** Codes nats.js gives a connection that never opened. */
 const UNREACHABLE = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH']);
 
-/** A ConfigError whose stack is its one-line message: runners that print the error print no 25-line trace. */
+/**
+ * A ConfigError that prints as its one-line message: its stack and `util.inspect` form are
+ * `ConfigError: <message>`, so a runner that logs the error prints no trace (the cause's code is in `data`).
+ */
 export function shortConfigError(message: string, data: Record<string, unknown>, cause?: unknown): ConfigError {
-  const err = new ConfigError(message, data, cause);
-  Object.defineProperty(err, 'stack', { value: `ConfigError: ${message}`, enumerable: false, writable: true, configurable: true });
+  const causeCode = (cause as { code?: unknown } | null)?.code;
+  const err = new ConfigError(message, { ...data, ...(causeCode !== undefined ? { cause: String(causeCode) } : {}) });
+  const line = `ConfigError: ${message}`;
+  Object.defineProperty(err, 'stack', { value: line, enumerable: false, writable: true, configurable: true });
+  Object.defineProperty(err, inspect.custom, { value: () => line, enumerable: false });
   return err;
 }
 
