@@ -7,15 +7,17 @@ import { ConfigError } from '../errors';
 const UNREACHABLE = new Set(['CONNECTION_REFUSED', 'TIMEOUT', 'ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH']);
 
 /**
- * A ConfigError that prints as its one-line message: its stack and `util.inspect` form are
- * `ConfigError: <message>`, so a runner that logs the error prints no trace (the cause's code is in `data`).
+ * A ConfigError that prints in one line: its stack is `ConfigError: <message>` and `util.inspect`
+ * gives `[ConfigError <variable> <reason>]`, so a runner that logs the error prints no trace (the cause's code is in `data`).
  */
 export function shortConfigError(message: string, data: Record<string, unknown>, cause?: unknown): ConfigError {
   const causeCode = (cause as { code?: unknown } | null)?.code;
   const err = new ConfigError(message, { ...data, ...(causeCode !== undefined ? { cause: String(causeCode) } : {}) });
   const line = `ConfigError: ${message}`;
   Object.defineProperty(err, 'stack', { value: line, enumerable: false, writable: true, configurable: true });
-  Object.defineProperty(err, inspect.custom, { value: () => line, enumerable: false });
+  // runners print `message` then the inspected error: keep the second short
+  const tag = `[ConfigError ${[data.variable, data.reason].filter(Boolean).join(' ')}]`;
+  Object.defineProperty(err, inspect.custom, { value: () => tag, enumerable: false });
   return err;
 }
 
