@@ -133,7 +133,7 @@ export { createGuardedDispatcher, URL_NOT_ALLOWED } from './security';
 // ── operations (issue 13, ops): metrics, tracing, start-up messages, Redis Sentinel ──
 export {
   createMetricsMiddleware, SWITCHBOARD_METRICS, DEFAULT_LATENCY_BUCKETS, DEFAULT_SAMPLE_INTERVAL_MS, registerSwitchboardMetrics,
-  sampleConsumers, switchboardSpanTags, tracingOptions,
+  sampleConsumers, switchboardSpanTags, tracingOptions, createTracingMiddleware,
 } from './metrics';
 export type { MetricsMiddlewareOptions } from './metrics';
 export { configOrExit, explainNatsStartError } from './config/start-up';

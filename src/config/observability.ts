@@ -1,7 +1,6 @@
 /** Broker options for operations: Moleculer metrics with the Prometheus reporter, the tracer, and their middlewares. */
-import { Tracing as ChannelTracing } from '@moleculer/channels';
 import type { BrokerOptions, Middleware } from 'moleculer';
-import { createMetricsMiddleware, tracingOptions } from '../metrics';
+import { createMetricsMiddleware, createTracingMiddleware, tracingOptions } from '../metrics';
 import { listenHost } from './ops-env';
 import type { SwitchboardEnv } from './env';
 
@@ -22,7 +21,7 @@ export function observabilityOptions(env: SwitchboardEnv, rawEnv: NodeJS.Process
     tracing: tracing ?? { enabled: false },
     middlewares: [
       createMetricsMiddleware({ namespace: env.namespace }),
-      ...(tracing ? [ChannelTracing() as unknown as Middleware] : []),
+      ...(tracing ? [createTracingMiddleware()] : []),
     ],
   };
 }

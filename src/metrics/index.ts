@@ -6,3 +6,4 @@ export { DEFAULT_SAMPLE_INTERVAL_MS, sampleConsumers } from './sampler';
 export { recordRateLimitWait, withMetricsScope } from './context';
 export { retryLogger } from './retry-log';
 export { switchboardSpanTags, tracingOptions } from './tracing';
+export { createTracingMiddleware } from './trace-context';
