@@ -1,6 +1,6 @@
 /** Reads and validates the environment variables Switchboard understands; every error names the variable. */
 import { ConfigError } from '../errors';
-import { isSentinelUrl, parseSentinelUrl } from '../store/redis-url';
+import { checkedSentinelUrl, isSentinelUrl } from '../store/redis-url';
 import { OPS_ENV_VARIABLES, readOpsEnv, type OpsEnv } from './ops-env';
 
 /** Every environment variable Switchboard reads, with what it means. */
@@ -61,8 +61,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
   }
   const result: SwitchboardEnv = { port: DEFAULT_PORT, namespace: DEFAULT_NAMESPACE, logLevel: 'info', allowPrivateNetworks: false };
   if (env.NATS_URL !== undefined) result.natsUrl = parseUrls('NATS_URL', env.NATS_URL, ['nats', 'tls']);
-  if (env.REDIS_URL !== undefined && isSentinelUrl(env.REDIS_URL)) parseSentinelUrl(env.REDIS_URL, 'REDIS_URL');
-  if (env.REDIS_URL !== undefined) result.redisUrl = isSentinelUrl(env.REDIS_URL) ? env.REDIS_URL.trim() : parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
+  if (env.REDIS_URL !== undefined) result.redisUrl = isSentinelUrl(env.REDIS_URL) ? checkedSentinelUrl(env.REDIS_URL, 'REDIS_URL') : parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
   if (result.redisUrl?.includes(',') && !isSentinelUrl(result.redisUrl)) throw new ConfigError('REDIS_URL takes one URL, not a list.', { variable: 'REDIS_URL' });
   if (env.PORT !== undefined) {
     const port = /^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN;

@@ -60,6 +60,12 @@ export function parseSentinelUrl(url: string, variable = 'REDIS_URL'): RedisOpti
   return options;
 }
 
+/** `url` trimmed, once it parses as a Sentinel URL (throws `ConfigError` naming `variable` otherwise). */
+export function checkedSentinelUrl(url: string, variable: string): string {
+  parseSentinelUrl(url, variable);
+  return url.trim();
+}
+
 /** What `new Redis(...)` (or Moleculer's Redis cacher `redis:` option) takes for a connection string. */
 export function redisConnection(url: string): string | RedisOptions {
   return isSentinelUrl(url) ? parseSentinelUrl(url) : url;

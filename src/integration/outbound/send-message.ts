@@ -12,7 +12,8 @@ import type { ResolvedOutboundOptions } from './options';
 import { rateLimitFor, rateLimitKey, takeRateLimitToken } from './rate-limit';
 import { resolveOwnedChannel } from './resolve-channel';
 import { scrubSecrets } from './scrub';
-import { recordRateLimitWait, retryLogger } from '../../metrics';
+import { recordRateLimitWait } from '../../metrics/context';
+import { retryLogger } from '../../metrics/retry-log';
 
 /** What one attempt of `sendMessage` is told: pass `signal` to `fetch`, `idempotencyKey` to the platform. */
 export interface SendAttempt {
