@@ -47,7 +47,7 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
     metadata: { [RUNTIME_METADATA_KEY]: runtime },
     // JetStream channels on NATS_URL, the in-memory adapter (same API) without it.
     middlewares: [
-      explainStartFailures(createChannelsMiddleware({ ...withReplicas(options.channels, env.streamReplicas), namespace: env.namespace, nats: env.natsUrl }), env.natsUrl),
+      explainStartFailures(createChannelsMiddleware({ ...withReplicas(options.channels, env.streamReplicas), namespace: env.namespace, nats: env.natsUrl }), env.natsUrl, env.streamReplicas),
       ...observability.middlewares,
       ...(options.middlewares ?? []),
     ],

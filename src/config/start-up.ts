@@ -21,11 +21,20 @@ export function shortConfigError(message: string, data: Record<string, unknown>,
   return err;
 }
 
-/** Turns a failure to open the channels' NATS connection into an error naming NATS_URL and JetStream; other errors pass. */
-export function explainNatsStartError(err: unknown, natsUrl: string): unknown {
+/**
+ * Turns a failure to open the channels' NATS connection into an error naming NATS_URL and JetStream (or
+ * SWITCHBOARD_STREAM_REPLICAS when the NATS cannot hold that many replicas); other errors pass.
+ */
+export function explainNatsStartError(err: unknown, natsUrl: string, replicas?: number): unknown {
   const e = err as { code?: unknown; message?: unknown; api_error?: { code?: number } } | null;
   const code = String(e?.code ?? '');
   const message = typeof e?.message === 'string' ? e.message : String(err);
+  if (replicas !== undefined && replicas > 1 && /replicas > 1 not supported|insufficient resources|no suitable peers/i.test(message)) {
+    const why = /replicas > 1 not supported/i.test(message) ? 'is a single server, not a cluster' : 'has too few JetStream servers up';
+    return shortConfigError(
+      `SWITCHBOARD_STREAM_REPLICAS is ${replicas}, but the NATS at NATS_URL (${natsUrl}) ${why}: ${message.replace(/^channels: /, '')}. Run a cluster of at least ${replicas} JetStream servers, or lower SWITCHBOARD_STREAM_REPLICAS.`,
+      { variable: 'SWITCHBOARD_STREAM_REPLICAS', reason: 'REPLICAS_UNAVAILABLE' }, err);
+  }
   if (code === '503' || /no responders|jetstream not enabled/i.test(message)) {
     return shortConfigError(
       `NATS_URL (${natsUrl}) answers, but JetStream is not enabled there. Start nats-server with -js (or a "jetstream {}" block in its config); Switchboard stores webhooks in JetStream streams.`,
@@ -40,7 +49,7 @@ export function explainNatsStartError(err: unknown, natsUrl: string): unknown {
 }
 
 /** Wraps a middleware's `starting` hook so NATS start-up failures are explained (see {@link explainNatsStartError}). */
-export function explainStartFailures<M extends Middleware>(mw: M, natsUrl: string | undefined): M {
+export function explainStartFailures<M extends Middleware>(mw: M, natsUrl: string | undefined, replicas?: number): M {
   const starting = (mw as { starting?: (broker: unknown) => unknown }).starting;
   if (!natsUrl || typeof starting !== 'function') return mw;
   return Object.assign(mw, {
@@ -48,7 +57,7 @@ export function explainStartFailures<M extends Middleware>(mw: M, natsUrl: strin
       try {
         await starting.call(mw, broker);
       } catch (err) {
-        throw explainNatsStartError(err, natsUrl);
+        throw explainNatsStartError(err, natsUrl, replicas);
       }
     },
   });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { freePort } from '../harness/servers';
+import { freePort, startNats } from '../harness/servers';
 
 const root = join(__dirname, '..', '..');
 const startScript: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
@@ -59,6 +59,18 @@ describe('start-up refusals', () => {
     expect(output).toContain(`NATS_URL (${url}) is unreachable`);
     expect(output).toContain('nats-server -js');
     expect(stackLines(output)).toBe(0);
+  });
+
+  it('R3 streams on a single NATS server: exits 1 naming SWITCHBOARD_STREAM_REPLICAS', async () => {
+    const nats = await startNats();
+    try {
+      const { code, output } = await runStart({ NATS_URL: nats.url, SWITCHBOARD_STREAM_REPLICAS: '3' });
+      expect(code).toBe(1);
+      expect(output).toContain(`SWITCHBOARD_STREAM_REPLICAS is 3, but the NATS at NATS_URL (${nats.url}) is a single server, not a cluster`);
+      expect(stackLines(output)).toBe(0);
+    } finally {
+      await nats.cleanup();
+    }
   });
 
   it('a bad variable: its message in one line, exit 1', async () => {
