@@ -63,7 +63,18 @@ async function storedMsgIds(urls: string[], stream: string): Promise<Map<string,
     const info = await jsm.streams.info(stream);
     const counts = new Map<string, number>();
     for (let seq = info.state.first_seq; info.state.messages > 0 && seq <= info.state.last_seq; seq++) {
-      const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      // a sequence with no message was deleted; any other error (a timeout while the cluster settles) is retried
+      let m: Awaited<ReturnType<typeof jsm.streams.getMessage>> | null = null;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          m = await jsm.streams.getMessage(stream, { seq });
+          break;
+        } catch (err) {
+          if (/no message found/i.test((err as Error).message)) break;
+          if (attempt >= 10) throw new Error(`reading ${stream} seq ${seq}: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
       const id = m?.header?.get('Nats-Msg-Id');
       if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
@@ -166,6 +177,7 @@ describe('a 3-node NATS cluster loses its stream leader and a Switchboard node m
     const retriedNotStored = toRetry.filter((id) => (stored.get(msgId(id)) ?? 0) !== 1);
     const foreign = [...stored.keys()].filter((k) => !ledger.has(k.split(':')[2] ?? ''));
 
+    const detail = (ids: string[]) => ids.slice(0, 10).map((id) => `${id} ${JSON.stringify(ledger.get(id)!.answers)} stored ${stored.get(msgId(id)) ?? 0}x`).join('; ');
     const tally = (answers: Answer[]) => answers.reduce<Record<string, number>>((acc, x) => { acc[String(x)] = (acc[String(x)] ?? 0) + 1; return acc; }, {});
     // eslint-disable-next-line no-console
     console.log([
@@ -176,6 +188,7 @@ describe('a 3-node NATS cluster loses its stream leader and a Switchboard node m
       `  answered 2xx during the load: ${answeredOk.size}; retried after recovery: ${toRetry.length} (still not 2xx: ${pending.length})`,
       `  all answers: ${JSON.stringify(tally([...ledger.values()].flatMap((e) => e.answers)))}`,
       `  stored msg ids: ${stored.size}; stored twice: ${storedTwice.length}; 2xx but not stored once: ${okNotStored.length}; retried but not stored once: ${retriedNotStored.length}; not in the ledger: ${foreign.length}`,
+      ...(storedTwice.length + okNotStored.length + retriedNotStored.length ? [`  problems: ${detail([...storedTwice, ...okNotStored, ...retriedNotStored])}`] : []),
     ].join('\n'));
 
     expect(faults).toHaveLength(3);
