@@ -2,8 +2,8 @@
  * Broker configuration for `moleculer-runner`, from the environment:
  * nothing set → one process on in-memory transport, cacher and channels;
  * NATS_URL → NATS transporter and JetStream channels; REDIS_URL → Redis cacher and state.
- * See README.md for every variable.
+ * A bad variable stops start-up with its one-line message. See README.md for every variable.
  */
-import { createBrokerConfig } from '@switchboard/sdk';
+import { configOrExit, createBrokerConfig } from '@switchboard/sdk';
 
-export default createBrokerConfig();
+export default configOrExit(() => createBrokerConfig());

@@ -177,3 +177,14 @@ export type { SlackOptions, SlackIntegrationConfig, SlackPayload } from './platf
 // ── platforms: Discord ────────────────────────────────────────────────────────
 export { discord, DISCORD_API_BASE } from './platforms/discord';
 export type { DiscordOptions, DiscordIntegrationConfig, DiscordInteraction } from './platforms/discord';
+
+// ── operations (issue 13, ops): metrics, tracing, start-up messages, Redis Sentinel ──
+export {
+  createMetricsMiddleware, SWITCHBOARD_METRICS, DEFAULT_LATENCY_BUCKETS, DEFAULT_SAMPLE_INTERVAL_MS, registerSwitchboardMetrics,
+  sampleConsumers, switchboardSpanTags, tracingOptions, createTracingMiddleware,
+} from './metrics';
+export type { MetricsMiddlewareOptions } from './metrics';
+export { configOrExit, explainNatsStartError } from './config/start-up';
+export { OPS_ENV_VARIABLES, TRACING_EXPORTERS, readOpsEnv } from './config/ops-env';
+export type { OpsEnv, TracingExporterName } from './config/ops-env';
+export { parseSentinelUrl, isSentinelUrl, redisConnection } from './store/redis-url';

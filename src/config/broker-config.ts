@@ -1,8 +1,11 @@
 /** Builds the Moleculer broker options from the environment: memory mode with nothing set, NATS and Redis when their URLs are. */
 import type { BrokerOptions, Middleware } from 'moleculer';
 import { createChannelsMiddleware, type ChannelsMiddlewareOptions } from '../channels';
+import { redisConnection } from '../store/redis-url';
 import { RUNTIME_METADATA_KEY, type SwitchboardRuntime } from '../types';
 import { readEnv, type SwitchboardEnv } from './env';
+import { observabilityOptions } from './observability';
+import { explainStartFailures } from './start-up';
 
 export interface BrokerConfigOptions {
   /** Environment to read. Default `process.env`. */
@@ -24,10 +27,12 @@ function runtimeFrom(env: SwitchboardEnv): SwitchboardRuntime {
  * environment is invalid, so start-up stops with a clear message.
  */
 export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOptions {
-  const env = readEnv(options.env ?? process.env);
+  const rawEnv = options.env ?? process.env;
+  const env = readEnv(rawEnv);
   const runtime = runtimeFrom(env);
   // the front door: trusted proxies, public URL, webhook VCR directory
   Object.assign(runtime, { trustedProxies: env.trustedProxies, publicUrl: env.publicUrl, recordWebhooksDir: env.recordWebhooksDir });
+  const observability = observabilityOptions(env);
   return {
     nodeID: env.nodeID,
     logger: { type: 'Console', options: { level: env.logLevel, formatter: 'short', colors: process.stdout.isTTY === true } },
@@ -35,7 +40,7 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
       ? { type: 'NATS', options: { servers: env.natsUrl.split(','), maxReconnectAttempts: -1 } }
       : null,
     cacher: env.redisUrl
-      ? { type: 'Redis', options: { prefix: `${env.namespace}-cache`, redis: env.redisUrl } }
+      ? { type: 'Redis', options: { prefix: `${env.namespace}-cache`, redis: redisConnection(env.redisUrl) } }
       : 'Memory',
     serializer: 'JSON',
     validator: true,
@@ -44,9 +49,20 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
     metadata: { [RUNTIME_METADATA_KEY]: runtime },
     // JetStream channels on NATS_URL, the in-memory adapter (same API) without it.
     middlewares: [
-      createChannelsMiddleware({ ...options.channels, namespace: env.namespace, nats: env.natsUrl }),
+      explainStartFailures(createChannelsMiddleware({ ...withReplicas(options.channels, env.streamReplicas), namespace: env.namespace, nats: env.natsUrl }), env.natsUrl, env.streamReplicas),
+      ...observability.middlewares,
       ...(options.middlewares ?? []),
     ],
+    // ── operations (issue 13): the Moleculer namespace, metrics, tracing ──
+    namespace: env.namespace,
+    metrics: observability.metrics,
+    tracing: observability.tracing,
     ...options.overrides,
   };
+}
+
+/** SWITCHBOARD_STREAM_REPLICAS as the streams' default `replicas` (an explicit `streamDefaults.replicas` wins). */
+function withReplicas(channels: BrokerConfigOptions['channels'], replicas: number | undefined): BrokerConfigOptions['channels'] {
+  if (replicas === undefined) return channels;
+  return { ...channels, streamDefaults: { replicas, ...channels?.streamDefaults } };
 }

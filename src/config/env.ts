@@ -2,11 +2,13 @@
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors';
 import { parseCidr, splitAddressList } from '../security/sources';
+import { checkedSentinelUrl, isSentinelUrl } from '../store/redis-url';
+import { OPS_ENV_VARIABLES, readOpsEnv, type OpsEnv } from './ops-env';
 
 /** Every environment variable Switchboard reads, with what it means. */
 export const ENV_VARIABLES = {
   NATS_URL: 'NATS server URL(s), comma-separated (nats://host:4222). Unset: one process, in-memory transport and channels.',
-  REDIS_URL: 'Redis URL (redis://host:6379 or rediss://). Unset: cacher and state in memory.',
+  REDIS_URL: 'Redis URL (redis://host:6379 or rediss://), or a Sentinel set (redis+sentinel://host:26379,host2:26379/mymaster). Unset: cacher and state in memory.',
   PORT: 'HTTP port of the gateway. Default 3000.',
   HOST: 'Address the gateway listens on. Default `127.0.0.1` in memory mode (its demo channel\'s secret is public), `0.0.0.0` when NATS_URL is set.',
   SWITCHBOARD_NAMESPACE: 'Prefix of channel names and Redis keys. Default `switchboard`.',
@@ -20,6 +22,7 @@ export const ENV_VARIABLES = {
   SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
   SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
   SWITCHBOARD_SUBSCRIPTIONS: 'Static tenant webhook subscriptions (read-only through the API): a JSON array, or a path to a JSON file.',
+  ...OPS_ENV_VARIABLES,
 } as const;
 
 export const DEFAULT_PORT = 3000;
@@ -31,7 +34,7 @@ export const DEFAULT_NAMESPACE = 'switchboard';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface SwitchboardEnv {
+export interface SwitchboardEnv extends OpsEnv {
   natsUrl?: string;
   redisUrl?: string;
   port: number;
@@ -86,8 +89,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
     }
     result.host = host;
   }
-  if (env.REDIS_URL !== undefined) result.redisUrl = parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
-  if (result.redisUrl?.includes(',')) throw new ConfigError('REDIS_URL takes one URL, not a list.', { variable: 'REDIS_URL' });
+  if (env.REDIS_URL !== undefined) result.redisUrl = isSentinelUrl(env.REDIS_URL) ? checkedSentinelUrl(env.REDIS_URL, 'REDIS_URL') : parseUrls('REDIS_URL', env.REDIS_URL, ['redis', 'rediss']);
+  if (result.redisUrl?.includes(',') && !isSentinelUrl(result.redisUrl)) throw new ConfigError('REDIS_URL takes one URL, not a list.', { variable: 'REDIS_URL' });
   if (env.PORT !== undefined) {
     const port = /^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN;
     if (!(port >= 0 && port <= 65535)) throw new ConfigError(`PORT must be a number from 0 to 65535; got "${env.PORT}".`, { variable: 'PORT' });
@@ -113,6 +116,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SwitchboardEnv {
     result.allowPrivateNetworks = env.SWITCHBOARD_ALLOW_PRIVATE_URLS === 'true';
   }
   readFrontDoorEnv(env, result);
+  Object.assign(result, readOpsEnv(env));
   return result;
 }
 

@@ -1,5 +1,6 @@
 /** KeyValueStore on Redis (ioredis): shared by every node; compare-and-set and token buckets as Lua scripts. */
 import Redis, { type RedisOptions } from 'ioredis';
+import { isSentinelUrl, parseSentinelUrl } from './redis-url';
 import type { KeyValueStore, TokenBucketOptions, TokenBucketResult } from './types';
 
 const REPLACE_IF_EQUALS = `
@@ -63,6 +64,11 @@ const DEFAULT_REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (times) => Math.min(times * 100, 2_000),
 };
 
+/** A client for a `redis://` URL or a `redis+sentinel://` set (see `redis-url.ts`). */
+function newRedisClient(url: string, options: RedisOptions): Redis {
+  return isSentinelUrl(url) ? new Redis({ ...options, ...parseSentinelUrl(url) }) : new Redis(url, options);
+}
+
 export class RedisStore implements KeyValueStore {
   readonly kind = 'redis' as const;
   private readonly client: ScriptedRedis;
@@ -74,7 +80,7 @@ export class RedisStore implements KeyValueStore {
     this.prefix = options.prefix ?? 'switchboard:';
     this.ownsClient = typeof options.redis === 'string';
     const client = typeof options.redis === 'string'
-      ? new Redis(options.redis, { ...DEFAULT_REDIS_OPTIONS, ...options.redisOptions })
+      ? newRedisClient(options.redis, { ...DEFAULT_REDIS_OPTIONS, ...options.redisOptions })
       : options.redis;
     client.defineCommand('sbReplaceIfEquals', { numberOfKeys: 1, lua: REPLACE_IF_EQUALS });
     client.defineCommand('sbDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });

@@ -12,6 +12,8 @@ import type { ResolvedOutboundOptions } from './options';
 import { rateLimitFor, rateLimitKey, takeRateLimitToken } from './rate-limit';
 import { resolveOwnedChannel } from './resolve-channel';
 import { scrubError, scrubSecrets } from './scrub';
+import { recordRateLimitWait } from '../../metrics/context';
+import { retryLogger } from '../../metrics/retry-log';
 
 /** What one attempt of `sendMessage` is told: pass `signal` to `fetch`, `idempotencyKey` to the platform. */
 export interface SendAttempt {
@@ -97,7 +99,7 @@ function rateLimit(p: SendPipeline, channel: IntegrationConfig): Promise<void> {
   const limit = rateLimitFor(channel, p.options.rateLimit);
   if (!limit) return Promise.resolve();
   return guardStore('rate limit', () => takeRateLimitToken(p.store, rateLimitKey(p.integration, channel.id), limit, p.options.maxRateLimitWaitMs))
-    .then(() => undefined, (err: unknown) => { if (isErrorType(err, ERROR_TYPES.RATE_LIMITED)) p.counters.rateLimited++; throw err; });
+    .then((waited) => recordRateLimitWait(waited), (err: unknown) => { if (isErrorType(err, ERROR_TYPES.RATE_LIMITED)) p.counters.rateLimited++; throw err; });
 }
 
 interface Delivered {
@@ -119,7 +121,7 @@ async function deliver(p: SendPipeline, channel: IntegrationConfig, request: Sen
     const result = await executeWithRetry(({ attempt, signal }) => {
       attempts = attempt;
       return p.send(message, channel, { attempt, signal, idempotencyKey: sendKey });
-    }, { ...p.options.retry, idempotent: p.options.idempotent });
+    }, { ...p.options.retry, idempotent: p.options.idempotent, onRetry: retryLogger(p.logger, p.integration, channel.id) });
     p.counters.sent++;
     p.counters.retries += attempts - 1;
     // Every string of the event and of the answer is scrubbed: the platform (or a tenant's URL) may echo
