@@ -9,6 +9,7 @@ import { slackUrlVerification } from './inbound/challenge';
 import { channelLookupOf } from './channel-lookup';
 import type { InboundPipeline } from './inbound/receive-webhook';
 import type { Publisher } from './inbound/publish';
+import type { StatusPublisher } from './inbound/publish-statuses';
 import { customVerifier, schemeVerifier } from './inbound/verify';
 import type { ResolvedInboundOptions } from './options';
 import type { IntegrationServiceConfig } from './types';
@@ -50,7 +51,8 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
 ): InboundRuntime {
   const store = acquireStore(service.broker);
   const publish = brokerPublisher(service.broker);
-  const receivedChannel = channelNames(brokerRuntime(service.broker).namespace).MESSAGE_RECEIVED;
+  const names = channelNames(brokerRuntime(service.broker).namespace);
+  const receivedChannel = names.MESSAGE_RECEIVED;
   const verify = config.validateSignature
     ? customVerifier((input, channel) => config.validateSignature!.call(service, input, channel as TChannel))
     : schemeVerifier(config.webhookSignature!);
@@ -68,9 +70,12 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     validateWebhook: bind(config.validateWebhook),
     eventId: bind(config.eventId),
     normalize: (webhook, channel) => config.normalize.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel),
+    statuses: config.statuses ? (webhook, channel) => config.statuses!.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel) : undefined,
     store,
     publish,
+    publishStatus: publish as unknown as StatusPublisher,
     receivedChannel,
+    statusChannel: names.MESSAGE_STATUS,
     options,
     onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),
   };

@@ -1,6 +1,6 @@
-/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish (from where an earlier delivery stopped), commit. */
+/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish messages then receipts (from where an earlier delivery stopped), commit. */
 import type { KeyValueStore } from '../../store';
-import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
+import type { IntegrationConfig, NormalizedMessage, NormalizedStatus, WebhookEvent } from '../../types';
 import type { ResolvedInboundOptions } from '../options';
 import type { WebhookChallengeAnswer } from '../types';
 import { claimEvent, claimKey, releaseClaim } from './claim';
@@ -9,6 +9,7 @@ import { resolveEventId } from './event-id';
 import { normalizeWebhook } from './normalize';
 import { parsePayload, validatePayload } from './parse';
 import { publishMessages, type Publisher } from './publish';
+import { publishStatuses, readStatuses, type StatusPublisher } from './publish-statuses';
 import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
 import { verifySignature, type SignatureVerifier } from './verify';
@@ -25,10 +26,16 @@ export interface InboundPipeline {
   validateWebhook?: (webhook: WebhookEvent<unknown>) => boolean | Promise<boolean>;
   eventId?: (webhook: WebhookEvent<unknown>) => unknown;
   normalize(webhook: WebhookEvent<unknown>, channel: IntegrationConfig): NormalizedMessage[] | Promise<NormalizedMessage[]>;
+  /** The delivery receipts a webhook carries (published after its messages). Default: none. */
+  statuses?: (webhook: WebhookEvent<unknown>, channel: IntegrationConfig) => NormalizedStatus[] | Promise<NormalizedStatus[]>;
   store: KeyValueStore;
   publish: Publisher;
   /** `<ns>.processing.message.received`. */
   receivedChannel: string;
+  /** `<ns>.processing.message.status`; needed when `statuses` is set. */
+  statusChannel?: string;
+  /** Publishes a receipt once stored. Default: `publish` (the broker's `sendToChannel` takes any payload). */
+  publishStatus?: StatusPublisher;
   options: ResolvedInboundOptions;
   /** Clock for timestamp checks, ms. Default `Date.now`. */
   now?: () => number;
@@ -38,9 +45,14 @@ export interface InboundPipeline {
 
 /** The 200 answers: messages stored, a duplicate, or a challenge. Every failure is thrown as a Switchboard error. */
 export type ReceiveWebhookResult =
-  | { success: true; messages: number; eventId: string }
+  | { success: true; messages: number; eventId: string; statuses?: number }
   | { success: true; duplicate: true; messages: 0; eventId: string }
   | WebhookChallengeAnswer;
+
+function statusChannelOf(p: InboundPipeline): string {
+  if (!p.statusChannel) throw new TypeError('the inbound pipeline has a statuses hook but no statusChannel');
+  return p.statusChannel;
+}
 
 export async function receiveWebhook(p: InboundPipeline, request: InboundRequest): Promise<ReceiveWebhookResult> {
   const channel = await resolveChannel(p.lookupChannel, request.channelId, p.platform);
@@ -61,15 +73,19 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
 
   const progress = { stored: claimed.claim.from }; // an earlier delivery may have stored some already
   let count: number;
+  let receipts = 0;
   try {
     const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
-    count = await publishMessages(p.publish, p.receivedChannel, messages, {
-      integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt,
-    }, progress);
+    const statuses = await readStatuses(p.statuses, webhook, channel);
+    const ctx = { integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt };
+    count = await publishMessages(p.publish, p.receivedChannel, messages, ctx, progress);
+    if (statuses.length > 0) {
+      receipts = await publishStatuses(p.publishStatus ?? (p.publish as unknown as StatusPublisher), statusChannelOf(p), statuses, { ...ctx, platform: p.platform }, progress, messages.length);
+    }
   } catch (err) {
     await releaseClaim(p.store, claimed.claim, progress.stored, p.options.doneTtlMs);
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return { success: true, messages: count, eventId };
+  return receipts > 0 ? { success: true, messages: count, eventId, statuses: receipts } : { success: true, messages: count, eventId };
 }
