@@ -126,3 +126,13 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── platforms: WhatsApp Cloud API ─────────────────────────────────────────────
+export {
+  whatsapp, WindowClosedError, WINDOW_CLOSED, WHATSAPP_RATE_LIMIT, WHATSAPP_PAIR_RATE_LIMIT, WHATSAPP_WINDOW_MS, WHATSAPP_SPEC,
+  DEFAULT_WHATSAPP_API_BASE_URL, DEFAULT_WHATSAPP_API_VERSION, normalizeWhatsApp, whatsappStatuses, graphMessageBody,
+} from './platforms/whatsapp';
+export type {
+  WhatsAppOptions, WhatsAppChannel, WhatsAppCredentials, WhatsAppSettings, WhatsAppTemplate, WhatsAppWebhookBody,
+  WhatsAppMessage, WhatsAppStatus,
+} from './platforms/whatsapp';

@@ -1,0 +1,153 @@
+/**
+ * `whatsapp()`: the WhatsApp Cloud API as a `defineIntegration` config — verified webhooks (app secret,
+ * `x-hub-signature-256`), the `hub.challenge` subscription, every message and delivery receipt of a batch,
+ * sends through the Graph API, the 24-hour customer-service window as a send policy, and Meta's pacing.
+ *
+ * ```ts
+ * // services/whatsapp.service.ts
+ * import { defineIntegration, whatsapp } from '@switchboard/sdk';
+ * export default defineIntegration(whatsapp());
+ * ```
+ *
+ * A channel: `platform: 'whatsapp'`, `secrets: [<app secret>]`, `credentials: { accessToken, phoneNumberId }`,
+ * `settings: { verifyToken, apiVersion?: 'v21.0', apiBaseUrl?, windowTemplate?: { name, language, components? } }`.
+ */
+import type { Service } from 'moleculer';
+import { metaChallenge } from '../../integration/inbound/verify-webhook';
+import type { IntegrationServiceConfig } from '../../integration/types';
+import type { RateLimit } from '../../integration/outbound/rate-limit';
+import { guardedFetch, metaSignature } from '../../security';
+import { acquireStore, releaseStore, runtimeOf, type KeyValueStore } from '../../store';
+import type { BaseSpec, IntegrationConfig, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent } from '../../types';
+import { graphErrorCode, TOKEN_CODE, WindowClosedError } from './errors';
+import { markTokenRejected, whatsappCredentials, whatsappHealth } from './health';
+import { normalizeWhatsApp, whatsappEventId, WHATSAPP_PLATFORM } from './normalize';
+import { graphMessageBody, postMessage, windowTemplateContent, type Fetch } from './send';
+import { whatsappApi } from './settings';
+import { whatsappStatuses } from './statuses';
+import type { WhatsAppWebhookBody } from './types';
+import { needsOpenWindow, recordMessages, windowKey, windowState } from './window';
+
+export { normalizeWhatsApp, normalizeMessage, whatsappEventId, changeValues, WHATSAPP_PLATFORM } from './normalize';
+export { whatsappContent } from './content';
+export { whatsappStatuses, statusError } from './statuses';
+export { graphMessageBody, contentBody, postMessage, windowTemplateContent, MAX_REPLY_BUTTONS, MAX_LIST_ROWS } from './send';
+export type { Fetch } from './send';
+export {
+  WindowClosedError, WINDOW_CLOSED, whatsappApiError, graphError, graphErrorCode, RATE_LIMIT_WAIT_MS,
+  THROUGHPUT_CODE, PAIR_RATE_CODE, WINDOW_CODE, TOKEN_CODE,
+} from './errors';
+export { whatsappApi, windowTemplateOf, DEFAULT_WHATSAPP_API_BASE_URL, DEFAULT_WHATSAPP_API_VERSION } from './settings';
+export type { WhatsAppApi } from './settings';
+export { WHATSAPP_WINDOW_MS, windowKey, windowState, recordInbound, recordMessages, needsOpenWindow } from './window';
+export type { WindowState } from './window';
+export { whatsappHealth, whatsappCredentials, tokenMarkKey, TOKEN_MARK_TTL_MS } from './health';
+export { metaTimestampMs } from './timestamps';
+export type * from './types';
+
+/** Per-number throughput: 80 messages/s (Meta's default for a Cloud API number), shared by every node. */
+export const WHATSAPP_RATE_LIMIT: RateLimit = Object.freeze({ capacity: 80, refillPerSecond: 80 });
+/**
+ * Per-recipient pair rate: one message every 6 s to one user, bursts of up to 45 borrowed from later
+ * (Meta's pair rate limit, error 131056). For the per-conversation bucket.
+ */
+export const WHATSAPP_PAIR_RATE_LIMIT: RateLimit = Object.freeze({ capacity: 45, refillPerSecond: 1 / 6 });
+
+/** `i_status`'s description of the integration. */
+export const WHATSAPP_SPEC: BaseSpec = Object.freeze({
+  id: 'whatsapp', name: 'WhatsApp Cloud API', platform: WHATSAPP_PLATFORM, version: '1.0.0', status: 'ACTIVE',
+  capabilities: ['RECEIVE_MESSAGE', 'SEND_MESSAGE', 'SEND_MEDIA', 'WEBHOOK_VERIFICATION', 'REACTIONS', 'INTERACTIVE', 'TEMPLATES', 'DELIVERY_STATUS'],
+  description: 'WhatsApp Cloud API (Graph API): messages, media, templates, interactive, reactions, delivery receipts, the 24-hour window.',
+}) as BaseSpec;
+
+/** Options of `whatsapp()`: any hook or option of `IntegrationServiceConfig` overrides the shipped one, plus the edges below. */
+export type WhatsAppOptions = Partial<IntegrationServiceConfig<WhatsAppWebhookBody>> & {
+  /** The HTTP client for the Graph API. Default: `fetch` refusing internal addresses unless `SWITCHBOARD_ALLOW_PRIVATE_URLS=true`. */
+  fetch?: Fetch;
+  /** Clock for the 24-hour window, ms. Default `Date.now`. */
+  now?: () => number;
+};
+
+const STORE = Symbol('switchboard.whatsapp.store');
+type WithStore = Service & { [STORE]?: KeyValueStore };
+
+function storeOf(service: Service): KeyValueStore {
+  const store = (service as WithStore)[STORE];
+  if (store) return store;
+  // Hooks called before `created` (tests calling them directly): take one now, released in `stopped`.
+  return ((service as WithStore)[STORE] = acquireStore(service.broker));
+}
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * The WhatsApp integration's config. `defineIntegration(whatsapp())` is a complete service; pass options to
+ * override any hook (`normalize`, `sendMessage`, ...), the `name` (default `whatsapp`) or `outbound`/`inbound`
+ * options (merged over the shipped ones). Whatever `normalize` is used, the messages it returns open their
+ * users' 24-hour windows; the shipped `sendMessage` enforces them.
+ */
+export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfig<WhatsAppWebhookBody> {
+  const { fetch: fetchOption, now = Date.now, created, stopped, outbound, ...overrides } = options;
+  const fetchFor = (service: Service): Fetch => fetchOption
+    ?? ((url, init) => guardedFetch(url, init, { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
+  const parse = overrides.normalize ?? ((webhook: WebhookEvent<WhatsAppWebhookBody>) => normalizeWhatsApp(webhook));
+
+  const config: IntegrationServiceConfig<WhatsAppWebhookBody> = {
+    name: 'whatsapp',
+    spec: WHATSAPP_SPEC,
+    webhookSignature: metaSignature(),
+    webhookChallenge: false,
+    eventId: whatsappEventId,
+    statuses: whatsappStatuses,
+    verifyWebhook(_ctx, request, channel) {
+      return metaChallenge(request, channel);
+    },
+    async sendMessage(_ctx, message: OutboundMessage, channel: IntegrationConfig, attempt): Promise<SendResult> {
+      const api = whatsappApi(channel);
+      let content = message.content;
+      let viaTemplate = false;
+      if (needsOpenWindow(content)) {
+        const window = await windowState(storeOf(this), windowKey(channel, message.conversationId), now());
+        if (!window.open) {
+          if (!api.windowTemplate) {
+            throw new WindowClosedError(
+              `no message from ${message.conversationId} in the last 24 hours: WhatsApp takes only templates outside the customer-service window (set settings.windowTemplate to send one instead)`,
+              { channelId: channel.id, conversationId: message.conversationId },
+            );
+          }
+          content = windowTemplateContent(api.windowTemplate);
+          viaTemplate = true;
+        }
+      }
+      try {
+        const result = await postMessage(fetchFor(this), api, graphMessageBody(message, content), attempt.signal);
+        return viaTemplate ? { ...result, metadata: { ...result.metadata, sentAs: 'windowTemplate', template: api.windowTemplate!.name } } : result;
+      } catch (err) {
+        if (graphErrorCode(err) === TOKEN_CODE) await markTokenRejected(storeOf(this), channel, api, (err as Error).message);
+        throw err;
+      }
+    },
+    async checkHealth(_ctx, channel) {
+      return whatsappHealth(fetchFor(this), storeOf(this), channel, whatsappApi(channel));
+    },
+    async validateCredentials(_ctx, channel) {
+      return whatsappCredentials(fetchFor(this), whatsappApi(channel));
+    },
+    ...overrides,
+    async normalize(webhook: WebhookEvent<WhatsAppWebhookBody>, channel: IntegrationConfig): Promise<NormalizedMessage[]> {
+      const messages = await parse.call(this, webhook, channel);
+      // Before the messages are published: a webhook whose windows could not be recorded is retried (503).
+      await recordMessages(storeOf(this), channel, messages ?? [], now());
+      return messages;
+    },
+    outbound: { rateLimit: WHATSAPP_RATE_LIMIT, ...outbound },
+    created: [function (this: Service) { storeOf(this); }, ...asList(created)],
+    stopped: [...asList(stopped), async function (this: Service) {
+      if ((this as WithStore)[STORE]) {
+        delete (this as WithStore)[STORE];
+        await releaseStore(this.broker);
+      }
+    }],
+  };
+  return config;
+}

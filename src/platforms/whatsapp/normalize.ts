@@ -1,0 +1,81 @@
+/** The `messages` webhook → one `NormalizedMessage` per message of every change of every entry (Meta batches them). */
+import { BadRequestError } from '../../errors';
+import type { NormalizedMessage, WebhookEvent } from '../../types';
+import { whatsappContent } from './content';
+import { metaTimestampMs } from './timestamps';
+import type { WhatsAppChangeValue, WhatsAppMessage, WhatsAppWebhookBody } from './types';
+
+/** The platform name in messages and channels. */
+export const WHATSAPP_PLATFORM = 'whatsapp';
+
+/** Every `value` of the body's changes, with its entry id (the WhatsApp Business Account), in order. */
+export function changeValues(body: WhatsAppWebhookBody): Array<{ wabaId: string; value: WhatsAppChangeValue }> {
+  const out: Array<{ wabaId: string; value: WhatsAppChangeValue }> = [];
+  if (!body || typeof body !== 'object' || !Array.isArray(body.entry)) return out;
+  for (const entry of body.entry) {
+    if (!entry || !Array.isArray(entry.changes)) continue;
+    for (const change of entry.changes) {
+      if (change?.value && typeof change.value === 'object') out.push({ wabaId: String(entry.id ?? ''), value: change.value });
+    }
+  }
+  return out;
+}
+
+function checkMessage(m: unknown, where: string): asserts m is WhatsAppMessage {
+  const x = m as Partial<WhatsAppMessage> | null;
+  if (!x || typeof x !== 'object') throw new BadRequestError(`${where} must be an object`, { field: where });
+  if (typeof x.id !== 'string' || x.id === '') throw new BadRequestError(`${where}.id must be the message's wamid`, { field: `${where}.id` });
+  if (typeof x.from !== 'string' || x.from === '') throw new BadRequestError(`${where}.from must be the sender's wa_id`, { field: `${where}.from` });
+  if (typeof x.type !== 'string') throw new BadRequestError(`${where}.type must be a string`, { field: `${where}.type` });
+}
+
+/** One message, with the change's metadata and contacts (the sender's profile name). */
+export function normalizeMessage(message: WhatsAppMessage, value: WhatsAppChangeValue, wabaId: string, where: string): NormalizedMessage {
+  checkMessage(message, where);
+  const profile = value.contacts?.find((c) => c.wa_id === message.from)?.profile ?? (value.contacts?.length === 1 ? value.contacts[0].profile : undefined);
+  const phoneNumberId = value.metadata?.phone_number_id;
+  const content = whatsappContent(message);
+  const replyToId = content.type !== 'reaction' && typeof message.context?.id === 'string' ? message.context.id : undefined;
+  const metadata: Record<string, unknown> = {
+    ...(phoneNumberId ? { phoneNumberId } : {}),
+    ...(value.metadata?.display_phone_number ? { displayPhoneNumber: value.metadata.display_phone_number } : {}),
+    ...(wabaId ? { wabaId } : {}),
+    type: message.type,
+    ...(message.referral ? { referral: message.referral } : {}),
+    ...(message.errors ? { errors: message.errors } : {}),
+    ...(message.context?.forwarded || message.context?.frequently_forwarded ? { forwarded: true } : {}),
+    ...(message.interactive?.list_reply?.description ? { description: message.interactive.list_reply.description } : {}),
+    ...(message.location?.url ? { url: message.location.url } : {}),
+  };
+  return {
+    id: message.id,
+    platform: WHATSAPP_PLATFORM,
+    // The user's wa_id: replies go to it, and the 24-hour window is kept per wa_id.
+    conversationId: message.from,
+    from: { id: message.from, ...(profile?.name ? { name: profile.name } : {}) },
+    ...(phoneNumberId ? { to: { id: phoneNumberId, ...(value.metadata?.display_phone_number ? { name: value.metadata.display_phone_number } : {}) } } : {}),
+    timestamp: metaTimestampMs(message.timestamp, `${where}.timestamp`),
+    content,
+    ...(replyToId ? { replyToId } : {}),
+    metadata,
+  };
+}
+
+/** Every message of the webhook, in order (entries, then changes, then messages). Statuses are not messages. */
+export function normalizeWhatsApp(webhook: WebhookEvent<WhatsAppWebhookBody>): NormalizedMessage[] {
+  const out: NormalizedMessage[] = [];
+  changeValues(webhook.payload).forEach(({ wabaId, value }, c) => {
+    if (!Array.isArray(value.messages)) return;
+    value.messages.forEach((m, i) => out.push(normalizeMessage(m, value, wabaId, `changes[${c}].messages[${i}]`)));
+  });
+  return out;
+}
+
+/** The event id: the wamid of the webhook's first message (stable across Meta's retries); none → the SDK's default (a hash of the body). */
+export function whatsappEventId(webhook: WebhookEvent<WhatsAppWebhookBody>): string | undefined {
+  for (const { value } of changeValues(webhook.payload)) {
+    const id = value.messages?.[0]?.id;
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  return undefined;
+}
