@@ -34,7 +34,7 @@ describe('whatsapp error mapping', () => {
       const err = await whatsappApiError(graph(status, code, `(#${code}) x`), 'send');
       expect(classifyFailure(err)).toBe('fatal');
       expect(graphErrorCode(err)).toBe(code);
-      expect((err as { data: { status: number } }).data.status).toBe(status);
+      expect((err as unknown as { data: { status: number } }).data.status).toBe(status);
     }
   });
 
