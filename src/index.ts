@@ -64,7 +64,7 @@ export {
 } from './channels';
 export type {
   ChannelNames, IntegrationMessageReceivedPayload, IntegrationMessageSentPayload, IntegrationMessageFailedPayload,
-  IntegrationMessageStatusPayload,
+  IntegrationMessageStatusPayload, ChannelPayload,
   OutboundSendPayload, ChannelErrorInfo, StreamOptions, RetryBackoffOptions, DeadLetteringOptions,
   ChannelConsumerOptions, ChannelDefinition, ChannelPublishOptions, PublishAck, DeadLetterError,
   JetStreamAdapterOptions, NatsEndpointOptions, MemoryAdapterOptions, MemoryDelivery, ChannelsMiddlewareOptions,
