@@ -45,13 +45,20 @@ export { whatsappHealth, whatsappCredentials, tokenMarkKey, TOKEN_MARK_TTL_MS } 
 export { metaTimestampMs } from './timestamps';
 export type * from './types';
 
-/** Per-number throughput: 80 messages/s (Meta's default for a Cloud API number), shared by every node. */
-export const WHATSAPP_RATE_LIMIT: RateLimit = Object.freeze({ capacity: 80, refillPerSecond: 80 });
 /**
  * Per-recipient pair rate: one message every 6 s to one user, bursts of up to 45 borrowed from later
- * (Meta's pair rate limit, error 131056). For the per-conversation bucket.
+ * (Meta's pair rate limit, error 131056): a token bucket of 45 refilled at 1/6 per second.
  */
 export const WHATSAPP_PAIR_RATE_LIMIT: RateLimit = Object.freeze({ capacity: 45, refillPerSecond: 1 / 6 });
+/**
+ * Meta's pacing as the send rate limit (shared by every node through Redis): 80 messages/s per number
+ * (a Cloud API number's default throughput), and {@link WHATSAPP_PAIR_RATE_LIMIT} per user
+ * (`perConversation`, honoured where the outbound rate limiter has per-conversation buckets). A channel's
+ * `settings.rateLimit` replaces it, e.g. for a number upgraded to 1,000 messages/s.
+ */
+export const WHATSAPP_RATE_LIMIT: RateLimit & { perConversation?: RateLimit | false } = Object.freeze({
+  capacity: 80, refillPerSecond: 80, perConversation: WHATSAPP_PAIR_RATE_LIMIT,
+});
 
 /** `i_status`'s description of the integration. */
 export const WHATSAPP_SPEC: BaseSpec = Object.freeze({

@@ -19,6 +19,7 @@ describe('whatsapp() factory', () => {
     const schema = defineIntegration(whatsapp());
     expect(Object.keys(schema.actions)).toEqual(expect.arrayContaining(['i_receiveWebhook', 'i_verifyWebhook', 'i_sendMessage', 'i_healthCheck']));
     expect(WHATSAPP_PAIR_RATE_LIMIT.refillPerSecond).toBeCloseTo(1 / 6);
+    expect(WHATSAPP_RATE_LIMIT).toEqual({ capacity: 80, refillPerSecond: 80, perConversation: { capacity: 45, refillPerSecond: 1 / 6 } });
   });
 
   it('options override hooks and the name; outbound options merge over the shipped ones', () => {
