@@ -157,6 +157,24 @@ describe('whatsapp end to end', () => {
     expect(graph.sends(ch.phoneNumberId)).toHaveLength(1);
   });
 
+  it('a batch (2 entries, 3 changes) stores every message and receipt; Meta\'s escaped unicode verifies over the raw bytes', async () => {
+    const ch = await newChannel();
+    expect(await postSigned(ch.id, ch.appSecret, fixture('batched').payload)).toMatchObject({ status: 200, body: { messages: 3, statuses: 1, eventId: 'wamid.BATCH-1' } });
+    const stored = (await received()).filter((m) => m.data.channelId === ch.id);
+    expect(stored.map((m) => [m.headers['nats-msg-id'], (m.data.message as { conversationId: string }).conversationId])).toEqual([
+      [`whatsapp:${ch.id}:wamid.BATCH-1:0`, '16505551234'], [`whatsapp:${ch.id}:wamid.BATCH-1:1`, '447700900123'], [`whatsapp:${ch.id}:wamid.BATCH-1:2`, '8613800138000'],
+    ]);
+    expect((await statuses()).filter((m) => m.data.channelId === ch.id).map((m) => m.data.messageId)).toEqual(['wamid.OUT-1']);
+
+    // Meta escapes non-ASCII as \uXXXX: the signature is over those bytes, the parsed emoji is the real one.
+    const escaped = JSON.stringify(fixture('reaction-message').payload).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(escaped).toContain('\\ud83d\\udc4d');
+    const answer = await post(`${gateway}/webhooks/whatsapp/${ch.id}`, escaped, { 'x-hub-signature-256': `sha256=${createHmac('sha256', ch.appSecret).update(escaped).digest('hex')}` });
+    expect(answer.status).toBe(200);
+    const reaction = (await received()).filter((m) => m.data.channelId === ch.id).pop();
+    expect((reaction?.data.message as { content: unknown }).content).toEqual({ type: 'reaction', emoji: '👍', targetMessageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3N0EyQUJERjQxNkM3QTVCOTEA' });
+  });
+
   it('a bad signature is 401 and stores nothing', async () => {
     const ch = await newChannel();
     const body = textFrom('15550001111', 'hi');
