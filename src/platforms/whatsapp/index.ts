@@ -12,7 +12,9 @@
  * A channel: `platform: 'whatsapp'`, `secrets: [<app secret>]`, `credentials: { accessToken, phoneNumberId }`,
  * `settings: { verifyToken, apiVersion?: 'v21.0', apiBaseUrl?, windowTemplate?: { name, language, components? } }`.
  */
-import type { Service } from 'moleculer';
+import type { Context, Service } from 'moleculer';
+import { channelLookupOf } from '../../integration/channel-lookup';
+import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
 import { metaChallenge } from '../../integration/inbound/verify-webhook';
 import type { IntegrationServiceConfig } from '../../integration/types';
 import type { RateLimit } from '../../integration/outbound/rate-limit';
@@ -22,6 +24,7 @@ import type { BaseSpec, IntegrationConfig, NormalizedMessage, OutboundMessage, S
 import { graphErrorCode, TOKEN_CODE, WindowClosedError } from './errors';
 import { markTokenRejected, whatsappCredentials, whatsappHealth } from './health';
 import { normalizeWhatsApp, whatsappEventId, WHATSAPP_PLATFORM } from './normalize';
+import { DEFAULT_MAX_MEDIA_BYTES, downloadMedia, mediaInfo, type WhatsAppMediaInfo } from './media';
 import { graphMessageBody, postMessage, windowTemplateContent, type Fetch } from './send';
 import { whatsappApi } from './settings';
 import { whatsappStatuses } from './statuses';
@@ -43,6 +46,8 @@ export { WHATSAPP_WINDOW_MS, windowKey, windowState, recordInbound, recordMessag
 export type { WindowState } from './window';
 export { whatsappHealth, whatsappCredentials, tokenMarkKey, TOKEN_MARK_TTL_MS } from './health';
 export { metaTimestampMs } from './timestamps';
+export { mediaInfo, downloadMedia, DEFAULT_MAX_MEDIA_BYTES } from './media';
+export type { WhatsAppMediaInfo } from './media';
 export type * from './types';
 
 /**
@@ -73,7 +78,16 @@ export type WhatsAppOptions = Partial<IntegrationServiceConfig<WhatsAppWebhookBo
   fetch?: Fetch;
   /** Clock for the 24-hour window, ms. Default `Date.now`. */
   now?: () => number;
+  /** Largest media the `getMedia` action downloads, in bytes. Default {@link DEFAULT_MAX_MEDIA_BYTES} (16 MiB). */
+  maxMediaBytes?: number;
 };
+
+/** `whatsapp.getMedia` params: a received message's `content.mediaId`; `download: true` also returns the bytes (base64). */
+export interface GetMediaParams {
+  channelId: string;
+  mediaId: string;
+  download?: boolean;
+}
 
 const STORE = Symbol('switchboard.whatsapp.store');
 type WithStore = Service & { [STORE]?: KeyValueStore };
@@ -94,7 +108,7 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
  * users' 24-hour windows; the shipped `sendMessage` enforces them.
  */
 export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfig<WhatsAppWebhookBody> {
-  const { fetch: fetchOption, now = Date.now, created, stopped, outbound, ...overrides } = options;
+  const { fetch: fetchOption, now = Date.now, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, outbound, actions, ...overrides } = options;
   const fetchFor = (service: Service): Fetch => fetchOption
     ?? ((url, init) => guardedFetch(url, init, { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
   const parse = overrides.normalize ?? ((webhook: WebhookEvent<WhatsAppWebhookBody>) => normalizeWhatsApp(webhook));
@@ -148,6 +162,27 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
       return messages;
     },
     outbound: { rateLimit: WHATSAPP_RATE_LIMIT, ...outbound },
+    actions: {
+      /**
+       * A received media's details (`url`, valid 5 min with the token; `mimeType`, `sha256`, `size`) and, with
+       * `download: true`, its bytes as base64 (`data`), at most `maxMediaBytes` (413 above). Checks the caller's
+       * tenant like `i_sendMessage`.
+       */
+      getMedia: {
+        visibility: 'published',
+        params: { channelId: { type: 'string', min: 1, max: 200 }, mediaId: { type: 'string', min: 1, max: 200 }, download: { type: 'boolean', optional: true } },
+        async handler(this: Service, ctx: Context<GetMediaParams, { tenantId?: unknown }>): Promise<WhatsAppMediaInfo & { data?: string }> {
+          const lookup = channelLookupOf(this, config);
+          const tenantId = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;
+          const channel = await resolveOwnedChannel((id) => lookup(id, ctx), ctx.params.channelId, config.spec.platform, tenantId);
+          const api = whatsappApi(channel);
+          const info = await mediaInfo(fetchFor(this), api, ctx.params.mediaId);
+          if (ctx.params.download !== true) return info;
+          return { ...info, data: (await downloadMedia(fetchFor(this), api, info, maxMediaBytes)).toString('base64') };
+        },
+      },
+      ...actions,
+    },
     created: [function (this: Service) { storeOf(this); }, ...asList(created)],
     stopped: [...asList(stopped), async function (this: Service) {
       if ((this as WithStore)[STORE]) {

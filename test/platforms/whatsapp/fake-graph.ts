@@ -35,6 +35,8 @@ export interface FakeGraph {
   requests: GraphRequest[];
   /** Access tokens accepted per phone number id; others get error 190. */
   tokens: Map<string, string>;
+  /** Uploaded media by id (what a user's image would be), downloadable at the URL the lookup gives. */
+  media: Map<string, { bytes: Buffer; mimeType: string }>;
   /** The next sends from `phoneNumberId` fail with these, in order. */
   script(phoneNumberId: string, ...failures: GraphFailure[]): void;
   sends(phoneNumberId: string): GraphRequest[];
@@ -64,11 +66,24 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   const requests: GraphRequest[] = [];
   const tokens = new Map<string, string>();
   const scripts = new Map<string, GraphFailure[]>();
+  const media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  let origin = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://graph.local');
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    const download = /^\/media-bytes\/(\d+)$/.exec(url.pathname);
+    if (download) {
+      // lookaside.fbsbx.com in production: any valid token of the business may read it
+      const item = media.get(download[1] ?? '');
+      if (!bearer || ![...tokens.values()].includes(bearer)) return graphError(res, GRAPH_ERRORS.token);
+      if (!item) return json(res, 404, { error: { message: 'Not found', code: 100 } });
+      res.writeHead(200, { 'content-type': item.mimeType, 'content-length': item.bytes.length });
+      res.end(item.bytes);
+      return;
+    }
     const match = /^\/(v\d+\.\d+)\/(\d+)(\/messages)?$/.exec(url.pathname);
     if (!match) return json(res, 400, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
     const [, version = '', phoneNumberId = '', messages] = match;
@@ -77,8 +92,16 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     const recorded: GraphRequest = { method: req.method ?? '', version, phoneNumberId, path: url.pathname + url.search, headers: req.headers, body };
     requests.push(recorded);
 
-    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (!token || tokens.get(phoneNumberId) !== token) return graphError(res, GRAPH_ERRORS.token);
+    const scopedLookup = url.searchParams.get('phone_number_id') !== null;
+    if (!scopedLookup && (!bearer || tokens.get(phoneNumberId) !== bearer)) return graphError(res, GRAPH_ERRORS.token);
+    const scoped = url.searchParams.get('phone_number_id');
+    if (!messages && req.method === 'GET' && scoped !== null) {
+      // GET /{version}/{media-id}?phone_number_id=...: the media's URL and details
+      if (!bearer || tokens.get(scoped) !== bearer) return graphError(res, GRAPH_ERRORS.token);
+      const item = media.get(phoneNumberId);
+      if (!item) return json(res, 400, { error: { message: `Unsupported get request. Object with ID '${phoneNumberId}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33 } });
+      return json(res, 200, { messaging_product: 'whatsapp', url: `${origin}/media-bytes/${phoneNumberId}`, mime_type: item.mimeType, sha256: 'x', file_size: item.bytes.length, id: phoneNumberId });
+    }
     if (!messages && req.method === 'GET') {
       return json(res, 200, { verified_name: 'Lucky Shrub', display_phone_number: '15550783881', quality_rating: 'GREEN', id: phoneNumberId });
     }
@@ -100,10 +123,12 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   const server: Server = createServer((req, res) => { handle(req, res).catch(() => { res.statusCode = 500; res.end(); }); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     requests,
     tokens,
+    media,
     script: (id, ...failures) => { scripts.set(id, [...(scripts.get(id) ?? []), ...failures]); },
     sends: (id) => requests.filter((r) => r.phoneNumberId === id && r.method === 'POST'),
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),

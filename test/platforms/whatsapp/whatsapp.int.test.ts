@@ -175,6 +175,22 @@ describe('whatsapp end to end', () => {
     expect((reaction?.data.message as { content: unknown }).content).toEqual({ type: 'reaction', emoji: '👍', targetMessageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3N0EyQUJERjQxNkM3QTVCOTEA' });
   });
 
+  it('getMedia: a received image\'s details and bytes, with the channel\'s token; another tenant gets 403', async () => {
+    const ch = await newChannel();
+    const bytes = Buffer.from('\u00ff\u00d8\u00ff fake jpeg bytes', 'latin1');
+    graph.media.set('1003383421387256', { bytes, mimeType: 'image/jpeg' });
+    expect(await postSigned(ch.id, ch.appSecret, fixture('image-message').payload)).toMatchObject({ status: 200 });
+    const stored = (await received()).filter((m) => m.data.channelId === ch.id);
+    const mediaId = (stored[0].data.message as { content: { mediaId: string } }).content.mediaId;
+    const info = await broker.call('whatsapp.getMedia', { channelId: ch.id, mediaId }) as Record<string, unknown>;
+    expect(info).toMatchObject({ mediaId: '1003383421387256', mimeType: 'image/jpeg', size: bytes.length, url: `${graph.url}/media-bytes/1003383421387256` });
+    expect(info.data).toBeUndefined();
+    const full = await broker.call('whatsapp.getMedia', { channelId: ch.id, mediaId, download: true }) as { data: string };
+    expect(Buffer.from(full.data, 'base64').equals(bytes)).toBe(true);
+    await expect(broker.call('whatsapp.getMedia', { channelId: ch.id, mediaId }, { meta: { tenantId: 'someone-else' } })).rejects.toMatchObject({ code: 403 });
+    await expect(broker.call('whatsapp.getMedia', { channelId: ch.id, mediaId: '999' })).rejects.toMatchObject({ data: { platformCode: 100 } });
+  });
+
   it('a bad signature is 401 and stores nothing', async () => {
     const ch = await newChannel();
     const body = textFrom('15550001111', 'hi');
