@@ -25,7 +25,7 @@ import { graphErrorCode, TOKEN_CODE, WindowClosedError } from './errors';
 import { markTokenRejected, whatsappCredentials, whatsappHealth } from './health';
 import { normalizeWhatsApp, whatsappEventId, WHATSAPP_PLATFORM } from './normalize';
 import { DEFAULT_MAX_MEDIA_BYTES, downloadMedia, mediaInfo, type WhatsAppMediaInfo } from './media';
-import { graphMessageBody, postMessage, windowTemplateContent, type Fetch } from './send';
+import { graphMessageBody, postMessage, postReadReceipt, windowTemplateContent, type Fetch } from './send';
 import { whatsappApi } from './settings';
 import { whatsappStatuses } from './statuses';
 import type { WhatsAppWebhookBody } from './types';
@@ -34,7 +34,7 @@ import { needsOpenWindow, recordMessages, windowKey, windowState } from './windo
 export { normalizeWhatsApp, normalizeMessage, whatsappEventId, changeValues, WHATSAPP_PLATFORM } from './normalize';
 export { whatsappContent } from './content';
 export { whatsappStatuses, statusError } from './statuses';
-export { graphMessageBody, contentBody, postMessage, windowTemplateContent, MAX_REPLY_BUTTONS, MAX_LIST_ROWS } from './send';
+export { graphMessageBody, contentBody, postMessage, postReadReceipt, windowTemplateContent, MAX_REPLY_BUTTONS, MAX_LIST_ROWS } from './send';
 export type { Fetch } from './send';
 export {
   WindowClosedError, WINDOW_CLOSED, whatsappApiError, graphError, graphErrorCode, RATE_LIMIT_WAIT_MS,
@@ -81,6 +81,13 @@ export type WhatsAppOptions = Partial<IntegrationServiceConfig<WhatsAppWebhookBo
   /** Largest media the `getMedia` action downloads, in bytes. Default {@link DEFAULT_MAX_MEDIA_BYTES} (16 MiB). */
   maxMediaBytes?: number;
 };
+
+/** `whatsapp.markRead` params: a received message's id (wamid); `typing: true` also shows "typing…". */
+export interface MarkReadParams {
+  channelId: string;
+  messageId: string;
+  typing?: boolean;
+}
 
 /** `whatsapp.getMedia` params: a received message's `content.mediaId`; `download: true` also returns the bytes (base64). */
 export interface GetMediaParams {
@@ -179,6 +186,18 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
           const info = await mediaInfo(fetchFor(this), api, ctx.params.mediaId);
           if (ctx.params.download !== true) return info;
           return { ...info, data: (await downloadMedia(fetchFor(this), api, info, maxMediaBytes)).toString('base64') };
+        },
+      },
+      /** Marks a received message read (and shows a typing indicator with `typing: true`); tenant-checked. */
+      markRead: {
+        visibility: 'published',
+        params: { channelId: { type: 'string', min: 1, max: 200 }, messageId: { type: 'string', min: 1, max: 256 }, typing: { type: 'boolean', optional: true } },
+        async handler(this: Service, ctx: Context<MarkReadParams, { tenantId?: unknown }>): Promise<{ success: true }> {
+          const lookup = channelLookupOf(this, config);
+          const tenantId = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;
+          const channel = await resolveOwnedChannel((id) => lookup(id, ctx), ctx.params.channelId, config.spec.platform, tenantId);
+          await postReadReceipt(fetchFor(this), whatsappApi(channel), ctx.params.messageId, ctx.params.typing === true);
+          return { success: true };
         },
       },
       ...actions,

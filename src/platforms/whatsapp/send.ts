@@ -118,3 +118,18 @@ export async function postMessage(fetchFn: Fetch, api: WhatsAppApi, body: Body, 
   const status = answer?.messages?.[0]?.message_status;
   return { messageId: id, metadata: { ...(typeof waId === 'string' ? { waId } : {}), ...(typeof status === 'string' ? { messageStatus: status } : {}) } };
 }
+
+/**
+ * Marks a received message read (the user sees blue ticks) and, with `typing`, shows a typing indicator
+ * for up to 25 s or until the next message: `{ status: 'read', message_id, typing_indicator? }`.
+ */
+export async function postReadReceipt(fetchFn: Fetch, api: WhatsAppApi, messageId: string, typing: boolean, signal?: AbortSignal): Promise<void> {
+  const response = await fetchFn(`${api.base}/${api.phoneNumberId}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ messaging_product: 'whatsapp', status: 'read', message_id: messageId, ...(typing ? { typing_indicator: { type: 'text' } } : {}) }),
+    ...(signal ? { signal } : {}),
+  });
+  if (!response.ok) throw await whatsappApiError(response, 'WhatsApp mark as read');
+  await response.body?.cancel().catch(() => undefined);
+}

@@ -106,6 +106,10 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       return json(res, 200, { verified_name: 'Lucky Shrub', display_phone_number: '15550783881', quality_rating: 'GREEN', id: phoneNumberId });
     }
     if (!messages || req.method !== 'POST') return json(res, 400, { error: { message: 'Unsupported request', type: 'GraphMethodException', code: 100 } });
+    if (body?.status === 'read') {
+      if (body.messaging_product !== 'whatsapp' || typeof body.message_id !== 'string') return json(res, 400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } });
+      return json(res, 200, { success: true });
+    }
     const next = scripts.get(phoneNumberId)?.shift();
     if (next) return graphError(res, next);
     if (!body || body.messaging_product !== 'whatsapp' || typeof body.to !== 'string' || !SENDABLE.has(String(body.type)) || body[String(body.type)] === undefined) {

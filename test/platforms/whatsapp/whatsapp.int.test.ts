@@ -191,6 +191,14 @@ describe('whatsapp end to end', () => {
     await expect(broker.call('whatsapp.getMedia', { channelId: ch.id, mediaId: '999' })).rejects.toMatchObject({ data: { platformCode: 100 } });
   });
 
+  it('markRead: the read receipt (and typing indicator) in Meta\'s shape', async () => {
+    const ch = await newChannel();
+    expect(await broker.call('whatsapp.markRead', { channelId: ch.id, messageId: 'wamid.IN-1', typing: true })).toEqual({ success: true });
+    expect(graph.sends(ch.phoneNumberId).map((r) => r.body)).toEqual([
+      { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN-1', typing_indicator: { type: 'text' } },
+    ]);
+  });
+
   it('a bad signature is 401 and stores nothing', async () => {
     const ch = await newChannel();
     const body = textFrom('15550001111', 'hi');
