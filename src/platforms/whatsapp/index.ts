@@ -78,6 +78,11 @@ export type WhatsAppOptions = Partial<IntegrationServiceConfig<WhatsAppWebhookBo
   fetch?: Fetch;
   /** Clock for the 24-hour window, ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Check the 24-hour window before a free-form send (no API call when closed). Default true. `false`: every
+   * send goes to Meta, whose 131047 answer is still mapped to `WINDOW_CLOSED` (and `windowTemplate` is not used).
+   */
+  enforceWindow?: boolean;
   /** Largest media the `getMedia` action downloads, in bytes. Default {@link DEFAULT_MAX_MEDIA_BYTES} (16 MiB). */
   maxMediaBytes?: number;
 };
@@ -115,7 +120,7 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
  * users' 24-hour windows; the shipped `sendMessage` enforces them.
  */
 export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfig<WhatsAppWebhookBody> {
-  const { fetch: fetchOption, now = Date.now, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, outbound, actions, ...overrides } = options;
+  const { fetch: fetchOption, now = Date.now, enforceWindow = true, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, outbound, actions, ...overrides } = options;
   const fetchFor = (service: Service): Fetch => fetchOption
     ?? ((url, init) => guardedFetch(url, init, { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
   const parse = overrides.normalize ?? ((webhook: WebhookEvent<WhatsAppWebhookBody>) => normalizeWhatsApp(webhook));
@@ -134,7 +139,7 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
       const api = whatsappApi(channel);
       let content = message.content;
       let viaTemplate = false;
-      if (needsOpenWindow(content)) {
+      if (enforceWindow && needsOpenWindow(content)) {
         const window = await windowState(storeOf(this), windowKey(channel, message.conversationId), now());
         if (!window.open) {
           if (!api.windowTemplate) {

@@ -55,6 +55,24 @@ describe('whatsapp() factory', () => {
     }
   });
 
+  it('enforceWindow: false sends without looking at the window (Meta decides)', async () => {
+    const calls: string[] = [];
+    const fetch = async (url: string) => { calls.push(url); return new Response(JSON.stringify({ messages: [{ id: 'wamid.OK' }] })); };
+    const broker = new ServiceBroker({ logger: false, middlewares: [createChannelsMiddleware({ namespace: 'fy' })] });
+    const service = broker.createService(defineIntegration(whatsapp({ name: 'wa-c', fetch, enforceWindow: false })));
+    await broker.start();
+    try {
+      const attempt = { attempt: 1, signal: new AbortController().signal, idempotencyKey: 'k' };
+      const result = await whatsapp({ fetch, enforceWindow: false }).sendMessage!.call(service, {} as never, { conversationId: 'never-wrote', content: { type: 'text', text: 'hi' } }, channel, attempt);
+      expect(result.messageId).toBe('wamid.OK');
+      await expect(whatsapp({ fetch }).sendMessage!.call(service, {} as never, { conversationId: 'never-wrote', content: { type: 'text', text: 'hi' } }, channel, attempt))
+        .rejects.toMatchObject({ type: 'WINDOW_CLOSED' });
+      expect(calls).toEqual(['https://graph.facebook.com/v21.0/1/messages']);
+    } finally {
+      await broker.stop();
+    }
+  });
+
   it('the challenge uses settings.verifyToken', () => {
     const answer = whatsapp().verifyWebhook!.call({} as never, {} as never, { channelId: 'wa1', headers: {}, query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'vt', 'hub.challenge': '99' } }, channel);
     expect(answer).toBe('99');
