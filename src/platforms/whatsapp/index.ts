@@ -12,24 +12,24 @@
  * A channel: `platform: 'whatsapp'`, `secrets: [<app secret>]`, `credentials: { accessToken, phoneNumberId }`,
  * `settings: { verifyToken, apiVersion?: 'v21.0', apiBaseUrl?, windowTemplate?: { name, language, components? } }`.
  */
-import type { Context, Service } from 'moleculer';
-import { channelLookupOf } from '../../integration/channel-lookup';
-import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
+import type { Service } from 'moleculer';
 import { metaChallenge } from '../../integration/inbound/verify-webhook';
 import type { IntegrationServiceConfig } from '../../integration/types';
 import type { RateLimit } from '../../integration/outbound/rate-limit';
 import { guardedFetch, metaSignature } from '../../security';
-import { acquireStore, releaseStore, runtimeOf, type KeyValueStore } from '../../store';
-import type { BaseSpec, IntegrationConfig, NormalizedMessage, OutboundMessage, SendResult, WebhookEvent } from '../../types';
-import { graphErrorCode, TOKEN_CODE, WindowClosedError } from './errors';
-import { markTokenRejected, whatsappCredentials, whatsappHealth } from './health';
+import { runtimeOf } from '../../store';
+import type { BaseSpec, IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
+import { whatsappActions } from './actions';
+import { whatsappCredentials, whatsappHealth } from './health';
+import { DEFAULT_MAX_MEDIA_BYTES } from './media';
 import { normalizeWhatsApp, whatsappEventId, WHATSAPP_PLATFORM } from './normalize';
-import { DEFAULT_MAX_MEDIA_BYTES, downloadMedia, mediaInfo, type WhatsAppMediaInfo } from './media';
-import { graphMessageBody, postMessage, postReadReceipt, windowTemplateContent, type Fetch } from './send';
+import type { Fetch } from './send';
+import { sendWithWindow } from './send-policy';
+import { releaseServiceStore, serviceStore } from './service-store';
 import { whatsappApi } from './settings';
 import { whatsappStatuses } from './statuses';
 import type { WhatsAppWebhookBody } from './types';
-import { needsOpenWindow, recordMessages, windowKey, windowState } from './window';
+import { recordMessages } from './window';
 
 export { normalizeWhatsApp, normalizeMessage, whatsappEventId, changeValues, WHATSAPP_PLATFORM } from './normalize';
 export { whatsappContent } from './content';
@@ -47,6 +47,10 @@ export type { WindowState } from './window';
 export { whatsappHealth, whatsappCredentials, tokenMarkKey, TOKEN_MARK_TTL_MS } from './health';
 export { metaTimestampMs } from './timestamps';
 export { mediaInfo, downloadMedia, DEFAULT_MAX_MEDIA_BYTES } from './media';
+export { whatsappActions } from './actions';
+export type { GetMediaParams, MarkReadParams } from './actions';
+export { sendWithWindow } from './send-policy';
+export type { SendDeps } from './send-policy';
 export type { WhatsAppMediaInfo } from './media';
 export type * from './types';
 
@@ -87,30 +91,6 @@ export type WhatsAppOptions = Partial<IntegrationServiceConfig<WhatsAppWebhookBo
   maxMediaBytes?: number;
 };
 
-/** `whatsapp.markRead` params: a received message's id (wamid); `typing: true` also shows "typing…". */
-export interface MarkReadParams {
-  channelId: string;
-  messageId: string;
-  typing?: boolean;
-}
-
-/** `whatsapp.getMedia` params: a received message's `content.mediaId`; `download: true` also returns the bytes (base64). */
-export interface GetMediaParams {
-  channelId: string;
-  mediaId: string;
-  download?: boolean;
-}
-
-const STORE = Symbol('switchboard.whatsapp.store');
-type WithStore = Service & { [STORE]?: KeyValueStore };
-
-function storeOf(service: Service): KeyValueStore {
-  const store = (service as WithStore)[STORE];
-  if (store) return store;
-  // Hooks called before `created` (tests calling them directly): take one now, released in `stopped`.
-  return ((service as WithStore)[STORE] = acquireStore(service.broker));
-}
-
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
@@ -135,33 +115,11 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
     verifyWebhook(_ctx, request, channel) {
       return metaChallenge(request, channel);
     },
-    async sendMessage(_ctx, message: OutboundMessage, channel: IntegrationConfig, attempt): Promise<SendResult> {
-      const api = whatsappApi(channel);
-      let content = message.content;
-      let viaTemplate = false;
-      if (enforceWindow && needsOpenWindow(content)) {
-        const window = await windowState(storeOf(this), windowKey(channel, message.conversationId), now());
-        if (!window.open) {
-          if (!api.windowTemplate) {
-            throw new WindowClosedError(
-              `no message from ${message.conversationId} in the last 24 hours: WhatsApp takes only templates outside the customer-service window (set settings.windowTemplate to send one instead)`,
-              { channelId: channel.id, conversationId: message.conversationId },
-            );
-          }
-          content = windowTemplateContent(api.windowTemplate);
-          viaTemplate = true;
-        }
-      }
-      try {
-        const result = await postMessage(fetchFor(this), api, graphMessageBody(message, content), attempt.signal);
-        return viaTemplate ? { ...result, metadata: { ...result.metadata, sentAs: 'windowTemplate', template: api.windowTemplate!.name } } : result;
-      } catch (err) {
-        if (graphErrorCode(err) === TOKEN_CODE) await markTokenRejected(storeOf(this), channel, api, (err as Error).message);
-        throw err;
-      }
+    async sendMessage(_ctx, message, channel, attempt) {
+      return sendWithWindow({ fetch: fetchFor(this), store: serviceStore(this), now: now(), enforceWindow }, message, channel, attempt.signal);
     },
     async checkHealth(_ctx, channel) {
-      return whatsappHealth(fetchFor(this), storeOf(this), channel, whatsappApi(channel));
+      return whatsappHealth(fetchFor(this), serviceStore(this), channel, whatsappApi(channel));
     },
     async validateCredentials(_ctx, channel) {
       return whatsappCredentials(fetchFor(this), whatsappApi(channel));
@@ -170,50 +128,13 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
     async normalize(webhook: WebhookEvent<WhatsAppWebhookBody>, channel: IntegrationConfig): Promise<NormalizedMessage[]> {
       const messages = await parse.call(this, webhook, channel);
       // Before the messages are published: a webhook whose windows could not be recorded is retried (503).
-      await recordMessages(storeOf(this), channel, messages ?? [], now());
+      await recordMessages(serviceStore(this), channel, messages ?? [], now());
       return messages;
     },
     outbound: { rateLimit: WHATSAPP_RATE_LIMIT, ...outbound },
-    actions: {
-      /**
-       * A received media's details (`url`, valid 5 min with the token; `mimeType`, `sha256`, `size`) and, with
-       * `download: true`, its bytes as base64 (`data`), at most `maxMediaBytes` (413 above). Checks the caller's
-       * tenant like `i_sendMessage`.
-       */
-      getMedia: {
-        visibility: 'published',
-        params: { channelId: { type: 'string', min: 1, max: 200 }, mediaId: { type: 'string', min: 1, max: 200 }, download: { type: 'boolean', optional: true } },
-        async handler(this: Service, ctx: Context<GetMediaParams, { tenantId?: unknown }>): Promise<WhatsAppMediaInfo & { data?: string }> {
-          const lookup = channelLookupOf(this, config);
-          const tenantId = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;
-          const channel = await resolveOwnedChannel((id) => lookup(id, ctx), ctx.params.channelId, config.spec.platform, tenantId);
-          const api = whatsappApi(channel);
-          const info = await mediaInfo(fetchFor(this), api, ctx.params.mediaId);
-          if (ctx.params.download !== true) return info;
-          return { ...info, data: (await downloadMedia(fetchFor(this), api, info, maxMediaBytes)).toString('base64') };
-        },
-      },
-      /** Marks a received message read (and shows a typing indicator with `typing: true`); tenant-checked. */
-      markRead: {
-        visibility: 'published',
-        params: { channelId: { type: 'string', min: 1, max: 200 }, messageId: { type: 'string', min: 1, max: 256 }, typing: { type: 'boolean', optional: true } },
-        async handler(this: Service, ctx: Context<MarkReadParams, { tenantId?: unknown }>): Promise<{ success: true }> {
-          const lookup = channelLookupOf(this, config);
-          const tenantId = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;
-          const channel = await resolveOwnedChannel((id) => lookup(id, ctx), ctx.params.channelId, config.spec.platform, tenantId);
-          await postReadReceipt(fetchFor(this), whatsappApi(channel), ctx.params.messageId, ctx.params.typing === true);
-          return { success: true };
-        },
-      },
-      ...actions,
-    },
-    created: [function (this: Service) { storeOf(this); }, ...asList(created)],
-    stopped: [...asList(stopped), async function (this: Service) {
-      if ((this as WithStore)[STORE]) {
-        delete (this as WithStore)[STORE];
-        await releaseStore(this.broker);
-      }
-    }],
+    created: [function (this: Service) { serviceStore(this); }, ...asList(created)],
+    stopped: [...asList(stopped), function (this: Service) { return releaseServiceStore(this); }],
   };
+  config.actions = { ...whatsappActions(config, fetchFor, maxMediaBytes), ...actions };
   return config;
 }
