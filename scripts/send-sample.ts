@@ -27,11 +27,16 @@ const USAGE = 'usage: npm run send-sample -- [--platform generic|whatsapp|telegr
 
 interface Sample { body: string; headers: Record<string, string>; eventId: string }
 
-/** A fixture's payload (fixtures wrap it as `{ source, description, payload }`; a bare payload is taken as is). */
+/**
+ * A fixture's payload: WhatsApp fixtures wrap it as `{ source, description, payload }`; a bare payload (Telegram's)
+ * is taken as is, without its `_source` note.
+ */
 function fixturePayload(platform: 'whatsapp' | 'telegram'): Record<string, unknown> {
   const file = join(__dirname, '..', 'test', 'fixtures', platform, 'text-message.json');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return (parsed.payload && typeof parsed.payload === 'object' ? parsed.payload : parsed) as Record<string, unknown>;
+  if (parsed.payload && typeof parsed.payload === 'object') return parsed.payload as Record<string, unknown>;
+  const { _source: _ignored, ...payload } = parsed;
+  return payload;
 }
 
 function genericSample(secret: string, text: string, from: string, eventId: string): Sample {
