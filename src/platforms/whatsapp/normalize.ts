@@ -36,29 +36,30 @@ export function normalizeMessage(message: WhatsAppMessage, value: WhatsAppChange
   const phoneNumberId = value.metadata?.phone_number_id;
   const content = whatsappContent(message);
   const replyToId = content.type !== 'reaction' && typeof message.context?.id === 'string' ? message.context.id : undefined;
-  const metadata: Record<string, unknown> = {
-    ...(phoneNumberId ? { phoneNumberId } : {}),
-    ...(value.metadata?.display_phone_number ? { displayPhoneNumber: value.metadata.display_phone_number } : {}),
-    ...(wabaId ? { wabaId } : {}),
-    type: message.type,
-    ...(message.referral ? { referral: message.referral } : {}),
-    ...(message.errors ? { errors: message.errors } : {}),
-    ...(message.context?.forwarded || message.context?.frequently_forwarded ? { forwarded: true } : {}),
-    ...(message.interactive?.list_reply?.description ? { description: message.interactive.list_reply.description } : {}),
-    ...(message.location?.url ? { url: message.location.url } : {}),
-  };
-  return {
+  const metadata: Record<string, unknown> = { type: message.type };
+  if (phoneNumberId) metadata.phoneNumberId = phoneNumberId;
+  if (value.metadata?.display_phone_number) metadata.displayPhoneNumber = value.metadata.display_phone_number;
+  if (wabaId) metadata.wabaId = wabaId;
+  if (message.referral) metadata.referral = message.referral;
+  if (message.errors) metadata.errors = message.errors;
+  if (message.context?.forwarded || message.context?.frequently_forwarded) metadata.forwarded = true;
+  if (message.interactive?.list_reply?.description) metadata.description = message.interactive.list_reply.description;
+  if (message.location?.url) metadata.url = message.location.url;
+  const from: NormalizedMessage['from'] = { id: message.from };
+  if (profile?.name) from.name = profile.name;
+  const normalized: NormalizedMessage = {
     id: message.id,
     platform: WHATSAPP_PLATFORM,
     // The user's wa_id: replies go to it, and the 24-hour window is kept per wa_id.
     conversationId: message.from,
-    from: { id: message.from, ...(profile?.name ? { name: profile.name } : {}) },
-    ...(phoneNumberId ? { to: { id: phoneNumberId, ...(value.metadata?.display_phone_number ? { name: value.metadata.display_phone_number } : {}) } } : {}),
+    from,
     timestamp: metaTimestampMs(message.timestamp, `${where}.timestamp`),
     content,
-    ...(replyToId ? { replyToId } : {}),
     metadata,
   };
+  if (phoneNumberId) normalized.to = value.metadata?.display_phone_number ? { id: phoneNumberId, name: value.metadata.display_phone_number } : { id: phoneNumberId };
+  if (replyToId) normalized.replyToId = replyToId;
+  return normalized;
 }
 
 /** Every message of the webhook, in order (entries, then changes, then messages). Statuses are not messages. */
