@@ -129,7 +129,7 @@ export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from '.
 
 // ── platforms: WhatsApp Cloud API ─────────────────────────────────────────────
 export {
-  whatsapp, WindowClosedError, WINDOW_CLOSED, WHATSAPP_RATE_LIMIT, WHATSAPP_PAIR_RATE_LIMIT, WHATSAPP_WINDOW_MS, WHATSAPP_SPEC,
+  whatsapp, WindowClosedError, WINDOW_CLOSED, WHATSAPP_RATE_LIMIT, WHATSAPP_DONE_TTL_MS, WHATSAPP_PAIR_RATE_LIMIT, WHATSAPP_WINDOW_MS, WHATSAPP_SPEC,
   DEFAULT_WHATSAPP_API_BASE_URL, DEFAULT_WHATSAPP_API_VERSION, normalizeWhatsApp, whatsappStatuses, graphMessageBody,
 } from './platforms/whatsapp';
 export type {

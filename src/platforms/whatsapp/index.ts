@@ -69,6 +69,12 @@ export const WHATSAPP_RATE_LIMIT: RateLimit & { perConversation?: RateLimit | fa
   capacity: 80, refillPerSecond: 80, perConversation: WHATSAPP_PAIR_RATE_LIMIT,
 });
 
+/**
+ * How long a webhook's event id stays marked done: 7 days, Meta's retry horizon ("we will keep trying with
+ * decreasing frequency until the request succeeds, for up to 7 days"), so a late retry stores nothing twice.
+ */
+export const WHATSAPP_DONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** `i_status`'s description of the integration. */
 export const WHATSAPP_SPEC: BaseSpec = Object.freeze({
   id: 'whatsapp', name: 'WhatsApp Cloud API', platform: WHATSAPP_PLATFORM, version: '1.0.0', status: 'ACTIVE',
@@ -100,7 +106,7 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
  * users' 24-hour windows; the shipped `sendMessage` enforces them.
  */
 export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfig<WhatsAppWebhookBody> {
-  const { fetch: fetchOption, now = Date.now, enforceWindow = true, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, outbound, actions, ...overrides } = options;
+  const { fetch: fetchOption, now = Date.now, enforceWindow = true, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, inbound, outbound, actions, ...overrides } = options;
   const fetchFor = (service: Service): Fetch => fetchOption
     ?? ((url, init) => guardedFetch(url, init, { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
   const parse = overrides.normalize ?? ((webhook: WebhookEvent<WhatsAppWebhookBody>) => normalizeWhatsApp(webhook));
@@ -131,6 +137,7 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
       await recordMessages(serviceStore(this), channel, messages ?? [], now());
       return messages;
     },
+    inbound: { doneTtlMs: WHATSAPP_DONE_TTL_MS, ...inbound },
     outbound: { rateLimit: WHATSAPP_RATE_LIMIT, ...outbound },
     created: [function (this: Service) { serviceStore(this); }, ...asList(created)],
     stopped: [...asList(stopped), function (this: Service) { return releaseServiceStore(this); }],

@@ -29,6 +29,9 @@ describe('whatsapp() factory', () => {
     expect(config.sendMessage).toBe(sendMessage);
     expect(config.outbound).toEqual({ rateLimit: WHATSAPP_RATE_LIMIT, maxRateLimitWaitMs: 1 });
     expect(whatsapp({ outbound: { rateLimit: false } }).outbound?.rateLimit).toBe(false);
+    // Meta retries a webhook for up to 7 days: its event id is remembered that long, unless told otherwise.
+    expect(whatsapp().inbound).toEqual({ doneTtlMs: 7 * 24 * 60 * 60 * 1000 });
+    expect(whatsapp({ inbound: { channelCacheTtlMs: 0, doneTtlMs: 60_000 } }).inbound).toEqual({ channelCacheTtlMs: 0, doneTtlMs: 60_000 });
   });
 
   it('the messages any normalize returns open their users\' windows (own normalize included)', async () => {
