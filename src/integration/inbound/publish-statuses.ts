@@ -1,11 +1,12 @@
 /**
  * Step 7b: publish each delivery receipt (`statuses` hook) to `<ns>.processing.message.status`, awaiting the PubAck.
  * JetStream msg id `<integration>:<channelId>:status:<messageId>:<status>`: one event per (message id, status),
- * whichever webhook carried it. A failure is a publish failure (503); the platform's retry resumes (the
+ * whichever webhook carried it (the store remembers stored receipts for the done TTL, past the stream's window). A failure is a publish failure (503); the platform's retry resumes (the
  * messages before it are counted as stored, the receipts published again are de-duplicated by their msg ids).
  */
 import type { IntegrationMessageStatusPayload } from '../../channels';
 import { PublishError } from '../../errors';
+import type { KeyValueStore } from '../../store';
 import type { DeliveryStatus, IntegrationConfig, NormalizedStatus, WebhookEvent } from '../../types';
 import type { PublishContext, PublishProgress } from './publish';
 
@@ -17,6 +18,20 @@ export type StatusPublisher = (channel: string, payload: IntegrationMessageStatu
 /** The JetStream msg id of a receipt: the same for every delivery of one (message id, status). */
 export function statusMessageId(integration: string, channelId: string, messageId: string, status: DeliveryStatus): string {
   return `${integration}:${channelId}:status:${messageId}:${status}`;
+}
+
+/**
+ * Remembers the receipts already stored, beyond the stream's duplicate window (a receipt repeated by another
+ * webhook hours later): a key per (tenant, channel, message id, status) for `ttlMs`, written after the PubAck.
+ */
+export interface StatusMemory {
+  store: KeyValueStore;
+  ttlMs: number;
+}
+
+/** The store key remembering one stored receipt. */
+export function statusSeenKey(integration: string, tenantId: string, channelId: string, messageId: string, status: DeliveryStatus): string {
+  return `status:${integration}:${encodeURIComponent(tenantId)}:${encodeURIComponent(channelId)}:${encodeURIComponent(messageId)}:${status}`;
 }
 
 function invalid(index: number, why: string): Error {
@@ -47,18 +62,25 @@ export async function readStatuses<T>(
 }
 
 /**
- * Publishes the receipts in order, each awaited, after the event's `offset` messages: receipt `i` is item
+ * Publishes the receipts in order, each awaited, after the event's `offset` messages (skipping those `memory`
+ * says are stored already): receipt `i` is item
  * `offset + i` of the event, so `progress.stored` (which an earlier delivery may have advanced past the
  * messages) says where to resume, and counts each PubAck. The first failure throws `PublishError` (503).
  * Resolves with the event's receipt count.
  */
 export async function publishStatuses(
   publish: StatusPublisher, channel: string, statuses: NormalizedStatus[], ctx: PublishContext & { platform: string },
-  progress: PublishProgress = { stored: 0 }, offset = 0,
+  progress: PublishProgress = { stored: 0 }, offset = 0, memory?: StatusMemory,
 ): Promise<number> {
   for (let index = Math.max(0, progress.stored - offset); index < statuses.length; index++) {
     const s = statuses[index];
     const msgID = statusMessageId(ctx.integration, ctx.channelId, s.messageId, s.status);
+    const seenKey = memory ? statusSeenKey(ctx.integration, ctx.tenantId, ctx.channelId, s.messageId, s.status) : undefined;
+    // A store failure here only costs the long-range check: the msg id still de-duplicates within the window.
+    if (memory && seenKey && (await memory.store.get(seenKey).catch(() => null)) !== null) {
+      progress.stored = offset + index + 1;
+      continue;
+    }
     const payload: IntegrationMessageStatusPayload = {
       tenantId: ctx.tenantId, channelId: ctx.channelId, integration: ctx.integration, platform: ctx.platform,
       messageId: s.messageId, status: s.status, timestamp: s.timestamp,
@@ -72,6 +94,7 @@ export async function publishStatuses(
       if (err instanceof PublishError) throw err;
       throw new PublishError(`status ${index + 1} of ${statuses.length} was not stored; retry the webhook`, { msgID, index }, err);
     }
+    if (memory && seenKey) await memory.store.set(seenKey, '1', memory.ttlMs).catch(() => undefined);
     progress.stored = offset + index + 1;
   }
   return statuses.length;

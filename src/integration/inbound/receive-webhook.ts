@@ -80,7 +80,7 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
     const ctx = { integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt };
     count = await publishMessages(p.publish, p.receivedChannel, messages, ctx, progress);
     if (statuses.length > 0) {
-      receipts = await publishStatuses(p.publishStatus ?? (p.publish as unknown as StatusPublisher), statusChannelOf(p), statuses, { ...ctx, platform: p.platform }, progress, messages.length);
+      receipts = await publishStatuses(p.publishStatus ?? (p.publish as unknown as StatusPublisher), statusChannelOf(p), statuses, { ...ctx, platform: p.platform }, progress, messages.length, { store: p.store, ttlMs: p.options.doneTtlMs });
     }
   } catch (err) {
     await releaseClaim(p.store, claimed.claim, progress.stored, p.options.doneTtlMs);

@@ -68,6 +68,15 @@ describe('statuses step', () => {
     expect(published.map((x) => x.msgID)).toEqual(['i:c:e:0', 'i:c:e:1', 'i:c:status:w1:delivered', 'i:c:status:w1:read']);
   });
 
+  it('a receipt repeated by another webhook (hours later, past the stream window) is not published again', async () => {
+    const { p, published } = pipeline();
+    await receiveWebhook(p, request({ id: 'e1', receipts: [['w1', 'delivered']] }));
+    const answer = await receiveWebhook(p, request({ id: 'e2', receipts: [['w1', 'delivered'], ['w1', 'read']] }));
+    expect(answer).toMatchObject({ success: true, statuses: 2 });
+    expect(published.map((x) => x.msgID)).toEqual(['i:c:status:w1:delivered', 'i:c:status:w1:read']);
+    expect(await p.store.ttl('status:i:t:c:w1:read')).toBe(p.options.doneTtlMs);
+  });
+
   it('a malformed receipt is the integration bug (500) before anything is published', async () => {
     const { p, published } = pipeline();
     const bad = { ...p, statuses: () => [{ messageId: 'w', status: 'seen', timestamp: 1 }] as unknown as NormalizedStatus[] };
