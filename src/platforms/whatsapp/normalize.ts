@@ -2,6 +2,7 @@
 import { BadRequestError } from '../../errors';
 import type { NormalizedMessage, WebhookEvent } from '../../types';
 import { whatsappContent } from './content';
+import { obj, objects, str } from './shape';
 import { metaTimestampMs } from './timestamps';
 import type { WhatsAppChangeValue, WhatsAppMessage, WhatsAppWebhookBody } from './types';
 
@@ -32,21 +33,28 @@ function checkMessage(m: unknown, where: string): asserts m is WhatsAppMessage {
 /** One message, with the change's metadata and contacts (the sender's profile name). */
 export function normalizeMessage(message: WhatsAppMessage, value: WhatsAppChangeValue, wabaId: string, where: string): NormalizedMessage {
   checkMessage(message, where);
-  const profile = value.contacts?.find((c) => c.wa_id === message.from)?.profile ?? (value.contacts?.length === 1 ? value.contacts[0].profile : undefined);
-  const phoneNumberId = value.metadata?.phone_number_id;
+  const contacts = objects(value.contacts);
+  const sender = contacts.find((c) => c.wa_id === message.from) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const name = str(obj(sender?.profile)?.name);
+  const meta = obj(value.metadata);
+  const phoneNumberId = str(meta?.phone_number_id);
+  const displayPhoneNumber = str(meta?.display_phone_number);
+  const context = obj(message.context);
   const content = whatsappContent(message);
-  const replyToId = content.type !== 'reaction' && typeof message.context?.id === 'string' ? message.context.id : undefined;
+  const replyToId = content.type !== 'reaction' ? str(context?.id) : undefined;
   const metadata: Record<string, unknown> = { type: message.type };
   if (phoneNumberId) metadata.phoneNumberId = phoneNumberId;
-  if (value.metadata?.display_phone_number) metadata.displayPhoneNumber = value.metadata.display_phone_number;
+  if (displayPhoneNumber) metadata.displayPhoneNumber = displayPhoneNumber;
   if (wabaId) metadata.wabaId = wabaId;
   if (message.referral) metadata.referral = message.referral;
   if (message.errors) metadata.errors = message.errors;
-  if (message.context?.forwarded || message.context?.frequently_forwarded) metadata.forwarded = true;
-  if (message.interactive?.list_reply?.description) metadata.description = message.interactive.list_reply.description;
-  if (message.location?.url) metadata.url = message.location.url;
+  if (context?.forwarded === true || context?.frequently_forwarded === true) metadata.forwarded = true;
+  const description = str(obj(obj(message.interactive)?.list_reply)?.description);
+  if (description) metadata.description = description;
+  const url = str(obj(message.location)?.url);
+  if (url) metadata.url = url;
   const from: NormalizedMessage['from'] = { id: message.from };
-  if (profile?.name) from.name = profile.name;
+  if (name) from.name = name;
   const normalized: NormalizedMessage = {
     id: message.id,
     platform: WHATSAPP_PLATFORM,
@@ -57,7 +65,7 @@ export function normalizeMessage(message: WhatsAppMessage, value: WhatsAppChange
     content,
     metadata,
   };
-  if (phoneNumberId) normalized.to = value.metadata?.display_phone_number ? { id: phoneNumberId, name: value.metadata.display_phone_number } : { id: phoneNumberId };
+  if (phoneNumberId) normalized.to = displayPhoneNumber ? { id: phoneNumberId, name: displayPhoneNumber } : { id: phoneNumberId };
   if (replyToId) normalized.replyToId = replyToId;
   return normalized;
 }
@@ -75,7 +83,7 @@ export function normalizeWhatsApp(webhook: WebhookEvent<WhatsAppWebhookBody>): N
 /** The event id: the wamid of the webhook's first message (stable across Meta's retries); none → the SDK's default (a hash of the body). */
 export function whatsappEventId(webhook: WebhookEvent<WhatsAppWebhookBody>): string | undefined {
   for (const { value } of changeValues(webhook.payload)) {
-    const id = value.messages?.[0]?.id;
+    const id = Array.isArray(value.messages) ? obj(value.messages[0])?.id : undefined;
     if (typeof id === 'string' && id !== '') return id;
   }
   return undefined;

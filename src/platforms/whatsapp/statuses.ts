@@ -1,6 +1,7 @@
 /** The `statuses` of the `messages` webhook → delivery receipts (sent, delivered, read, failed with its error). */
 import type { DeliveryStatus, NormalizedStatus, WebhookEvent } from '../../types';
 import { changeValues } from './normalize';
+import { obj, objects, str } from './shape';
 import { metaTimestampMs } from './timestamps';
 import type { WhatsAppError, WhatsAppStatus, WhatsAppWebhookBody } from './types';
 
@@ -8,10 +9,13 @@ const STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'faile
 
 /** Meta's error object → `{ code, message }` (title, then the details). */
 export function statusError(errors: WhatsAppError[] | undefined): NormalizedStatus['error'] {
-  const e = errors?.[0];
+  const e = objects(errors)[0] as WhatsAppError | undefined;
   if (!e) return { message: 'the platform reported the message failed without a reason' };
-  const details = e.error_data?.details ?? (e.message !== e.title ? e.message : undefined);
-  return { ...(e.code !== undefined ? { code: e.code } : {}), message: [e.title ?? e.message ?? 'failed', details].filter(Boolean).join(': ') };
+  const title = str(e.title);
+  const text = str(e.message);
+  const details = str(obj(e.error_data)?.details) ?? (text !== title ? text : undefined);
+  const code = typeof e.code === 'number' || typeof e.code === 'string' ? e.code : undefined;
+  return { ...(code !== undefined ? { code } : {}), message: [title ?? text ?? 'failed', details].filter(Boolean).join(': ') };
 }
 
 function normalizeStatus(s: WhatsAppStatus, where: string): NormalizedStatus | undefined {
@@ -20,13 +24,13 @@ function normalizeStatus(s: WhatsAppStatus, where: string): NormalizedStatus | u
   const metadata: Record<string, unknown> = {
     ...(s.conversation ? { conversation: s.conversation } : {}),
     ...(s.pricing ? { pricing: s.pricing } : {}),
-    ...(s.biz_opaque_callback_data ? { bizOpaqueCallbackData: s.biz_opaque_callback_data } : {}),
+    ...(str(s.biz_opaque_callback_data) ? { bizOpaqueCallbackData: s.biz_opaque_callback_data } : {}),
   };
   return {
     messageId: s.id,
     status: s.status as DeliveryStatus,
     timestamp: metaTimestampMs(s.timestamp, `${where}.timestamp`),
-    ...(s.recipient_id ? { conversationId: s.recipient_id } : {}),
+    ...(str(s.recipient_id) ? { conversationId: s.recipient_id } : {}),
     ...(s.status === 'failed' ? { error: statusError(s.errors) } : {}),
     ...(Object.keys(metadata).length ? { metadata } : {}),
   };
