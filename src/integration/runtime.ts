@@ -9,10 +9,10 @@ import { slackUrlVerification } from './inbound/challenge';
 import { channelLookupOf } from './channel-lookup';
 import type { InboundPipeline } from './inbound/receive-webhook';
 import type { Publisher } from './inbound/publish';
-import type { StatusPublisher } from './inbound/publish-statuses';
 import { customVerifier, schemeVerifier } from './inbound/verify';
 import type { ResolvedInboundOptions } from './options';
 import type { IntegrationServiceConfig } from './types';
+import type { StatusPublisher } from './inbound/publish-statuses';
 
 const RUNTIME = Symbol('switchboard.inbound');
 

@@ -9,6 +9,7 @@ import { PublishError } from '../../errors';
 import type { KeyValueStore } from '../../store';
 import type { DeliveryStatus, IntegrationConfig, NormalizedStatus, WebhookEvent } from '../../types';
 import type { PublishContext, PublishProgress } from './publish';
+import type { InboundPipeline } from './receive-webhook';
 
 const STATUSES: readonly DeliveryStatus[] = ['sent', 'delivered', 'read', 'failed'];
 
@@ -98,4 +99,21 @@ export async function publishStatuses(
     progress.stored = offset + index + 1;
   }
   return statuses.length;
+}
+
+/**
+ * The step as the pipeline runs it, after the messages: the `statuses` hook's receipts (checked: a malformed one
+ * is the integration's bug, 500), published from where an earlier delivery stopped, remembered for the done TTL.
+ * Resolves with the webhook's receipt count (0 without a hook).
+ */
+export async function publishWebhookStatuses(
+  p: Pick<InboundPipeline, 'integration' | 'platform' | 'statuses' | 'statusChannel' | 'publishStatus' | 'publish' | 'store' | 'options'>,
+  webhook: WebhookEvent<unknown>, channel: IntegrationConfig, event: { eventId: string; receivedAt: number },
+  progress: PublishProgress, offset: number,
+): Promise<number> {
+  const statuses = await readStatuses(p.statuses, webhook, channel);
+  if (statuses.length === 0) return 0;
+  if (!p.statusChannel) throw new TypeError('the inbound pipeline has a statuses hook but no statusChannel');
+  const ctx = { integration: p.integration, platform: p.platform, channelId: channel.id, tenantId: channel.tenantId, ...event };
+  return publishStatuses(p.publishStatus ?? (p.publish as unknown as StatusPublisher), p.statusChannel, statuses, ctx, progress, offset, { store: p.store, ttlMs: p.options.doneTtlMs });
 }

@@ -9,10 +9,10 @@ import { resolveEventId } from './event-id';
 import { normalizeWebhook } from './normalize';
 import { parsePayload, validatePayload } from './parse';
 import { publishMessages, type Publisher } from './publish';
-import { publishStatuses, readStatuses, type StatusPublisher } from './publish-statuses';
 import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
 import { verifySignature, type SignatureVerifier } from './verify';
+import { publishWebhookStatuses, type StatusPublisher } from './publish-statuses';
 
 /** Everything the pipeline needs, each edge injectable. */
 export interface InboundPipeline {
@@ -49,11 +49,6 @@ export type ReceiveWebhookResult =
   | { success: true; duplicate: true; messages: 0; eventId: string }
   | WebhookChallengeAnswer;
 
-function statusChannelOf(p: InboundPipeline): string {
-  if (!p.statusChannel) throw new TypeError('the inbound pipeline has a statuses hook but no statusChannel');
-  return p.statusChannel;
-}
-
 export async function receiveWebhook(p: InboundPipeline, request: InboundRequest): Promise<ReceiveWebhookResult> {
   const channel = await resolveChannel(p.lookupChannel, request.channelId, p.platform);
   const verified = await verifySignature(p.verify, request, channel, p.now?.());
@@ -76,16 +71,14 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
   let receipts = 0;
   try {
     const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
-    const statuses = await readStatuses(p.statuses, webhook, channel);
-    const ctx = { integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt };
-    count = await publishMessages(p.publish, p.receivedChannel, messages, ctx, progress);
-    if (statuses.length > 0) {
-      receipts = await publishStatuses(p.publishStatus ?? (p.publish as unknown as StatusPublisher), statusChannelOf(p), statuses, { ...ctx, platform: p.platform }, progress, messages.length, { store: p.store, ttlMs: p.options.doneTtlMs });
-    }
+    count = await publishMessages(p.publish, p.receivedChannel, messages, {
+      integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt,
+    }, progress);
+    receipts = await publishWebhookStatuses(p, webhook, channel, { eventId, receivedAt: request.receivedAt }, progress, messages.length);
   } catch (err) {
     await releaseClaim(p.store, claimed.claim, progress.stored, p.options.doneTtlMs);
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return receipts > 0 ? { success: true, messages: count, eventId, statuses: receipts } : { success: true, messages: count, eventId };
+  return { success: true, messages: count, eventId, ...(receipts > 0 ? { statuses: receipts } : {}) };
 }

@@ -77,12 +77,12 @@ describe('statuses step', () => {
     expect(await p.store.ttl('status:i:t:c:w1:read')).toBe(p.options.doneTtlMs);
   });
 
-  it('a malformed receipt is the integration bug (500) before anything is published', async () => {
+  it('a malformed receipt is the integration bug (500): no receipt published, the stored messages kept for the retry', async () => {
     const { p, published } = pipeline();
     const bad = { ...p, statuses: () => [{ messageId: 'w', status: 'seen', timestamp: 1 }] as unknown as NormalizedStatus[] };
     await expect(receiveWebhook(bad, request({ id: 'e', texts: ['a'] }))).rejects.toThrow(/status.*must be one of/);
-    expect(published).toEqual([]);
-    expect(await p.store.get('inbound:i:t:c:e')).toBeNull();
+    expect(published.map((x) => x.msgID)).toEqual(['i:c:e:0']);
+    expect(await p.store.get('inbound:i:t:c:e')).toBe('partial:1');
   });
 
   it('helpers: no hook → none; msg ids per (message id, status)', async () => {
