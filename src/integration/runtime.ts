@@ -70,15 +70,15 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     validateWebhook: bind(config.validateWebhook),
     eventId: bind(config.eventId),
     normalize: (webhook, channel) => config.normalize.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel),
+    // Delivery receipts (the `statuses` hook), published after the messages.
+    statuses: config.statuses ? (webhook, channel) => config.statuses!.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel) : undefined,
+    statusChannel: names.MESSAGE_STATUS,
+    publishStatus: publish as unknown as StatusPublisher,
     store,
     publish,
     receivedChannel,
     options,
     onCommitFailed: (key) => service.logger.warn(`inbound: event ${key} stored but not marked done (store unavailable); a retry is de-duplicated by msg id`),
-    // Delivery receipts (the `statuses` hook), published after the messages.
-    statuses: config.statuses ? (webhook, channel) => config.statuses!.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel) : undefined,
-    statusChannel: names.MESSAGE_STATUS,
-    publishStatus: publish as unknown as StatusPublisher,
   };
   const runtime: InboundRuntime = {
     options,

@@ -1,4 +1,4 @@
-/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish messages then receipts (from where an earlier delivery stopped), commit. */
+/** `i_receiveWebhook`: the inbound steps in order — channel, verify, parse, claim, normalize, publish (from where an earlier delivery stopped), commit. */
 import type { KeyValueStore } from '../../store';
 import type { IntegrationConfig, NormalizedMessage, NormalizedStatus, WebhookEvent } from '../../types';
 import type { ResolvedInboundOptions } from '../options';
@@ -45,7 +45,7 @@ export interface InboundPipeline {
 
 /** The 200 answers: messages stored, a duplicate, or a challenge. Every failure is thrown as a Switchboard error. */
 export type ReceiveWebhookResult =
-  | { success: true; messages: number; eventId: string; statuses?: number }
+  | { success: true; messages: number; eventId: string }
   | { success: true; duplicate: true; messages: 0; eventId: string }
   | WebhookChallengeAnswer;
 
@@ -68,17 +68,17 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
 
   const progress = { stored: claimed.claim.from }; // an earlier delivery may have stored some already
   let count: number;
-  let receipts = 0;
   try {
     const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
     count = await publishMessages(p.publish, p.receivedChannel, messages, {
       integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt,
     }, progress);
-    receipts = await publishWebhookStatuses(p, webhook, channel, { eventId, receivedAt: request.receivedAt }, progress, messages.length);
+    // Step 7b: the delivery receipts (statuses hook), after the messages.
+    await publishWebhookStatuses(p, webhook, channel, { eventId, receivedAt: request.receivedAt }, progress, messages.length);
   } catch (err) {
     await releaseClaim(p.store, claimed.claim, progress.stored, p.options.doneTtlMs);
     throw err;
   }
   if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return { success: true, messages: count, eventId, ...(receipts > 0 ? { statuses: receipts } : {}) };
+  return { success: true, messages: count, eventId };
 }
