@@ -48,7 +48,7 @@ export { whatsappHealth, whatsappCredentials, tokenMarkKey, TOKEN_MARK_TTL_MS } 
 export { metaTimestampMs } from './timestamps';
 export { mediaInfo, downloadMedia, DEFAULT_MAX_MEDIA_BYTES } from './media';
 export { whatsappActions } from './actions';
-export type { GetMediaParams, MarkReadParams } from './actions';
+export type { GetMediaParams, MarkReadParams, WindowStateParams } from './actions';
 export { sendWithWindow } from './send-policy';
 export type { SendDeps } from './send-policy';
 export type { WhatsAppMediaInfo } from './media';
@@ -142,6 +142,6 @@ export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfi
     created: [function (this: Service) { serviceStore(this); }, ...asList(created)],
     stopped: [...asList(stopped), function (this: Service) { return releaseServiceStore(this); }],
   };
-  config.actions = { ...whatsappActions(config, fetchFor, maxMediaBytes), ...actions };
+  config.actions = { ...whatsappActions(config, fetchFor, maxMediaBytes, now), ...actions };
   return config;
 }

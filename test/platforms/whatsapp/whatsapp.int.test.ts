@@ -240,6 +240,11 @@ describe('whatsapp end to end', () => {
     it('inside: a free-form send goes out', async () => {
       const ch = await newChannel();
       await postSigned(ch.id, ch.appSecret, textFrom('15550002222', 'hello', 23 * 60 * 60 * 1000));
+      const state = await broker.call('whatsapp.windowState', { channelId: ch.id, conversationId: '15550002222' }) as { open: boolean; closesAt: number };
+      expect(state.open).toBe(true);
+      expect(state.closesAt - Date.now()).toBeGreaterThan(50 * 60 * 1000);
+      expect(state.closesAt - Date.now()).toBeLessThanOrEqual(60 * 60 * 1000);
+      expect(await broker.call('whatsapp.windowState', { channelId: ch.id, conversationId: '15550009999' })).toEqual({ open: false });
       const result = await send(ch.id, { conversationId: '15550002222', content: { type: 'media', kind: 'image', url: 'https://example.com/jacket.jpg', caption: 'Blue' } });
       expect(result.messageId).toBe(graph.sends(ch.phoneNumberId)[0].answer);
       expect(graph.sends(ch.phoneNumberId)[0].body).toMatchObject({ to: '15550002222', type: 'image', image: { link: 'https://example.com/jacket.jpg', caption: 'Blue' } });
