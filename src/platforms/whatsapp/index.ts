@@ -108,7 +108,8 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
 export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfig<WhatsAppWebhookBody> {
   const { fetch: fetchOption, now = Date.now, enforceWindow = true, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, inbound, outbound, actions, ...overrides } = options;
   const fetchFor = (service: Service): Fetch => fetchOption
-    ?? ((url, init) => guardedFetch(url, init, { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
+    // (the Graph calls carry no dispatcher of their own; the cast keeps this line valid whichever RequestInit flavour guardedFetch takes)
+    ?? ((url, init) => guardedFetch(url, init as unknown as Parameters<typeof guardedFetch>[1], { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
   const parse = overrides.normalize ?? ((webhook: WebhookEvent<WhatsAppWebhookBody>) => normalizeWhatsApp(webhook));
 
   const config: IntegrationServiceConfig<WhatsAppWebhookBody> = {
