@@ -15,7 +15,7 @@ export function channelConfigProblem(value: unknown): [field: string, problem: s
   if (typeof value.id !== 'string' || value.id === '') return ['id', 'must be a non-empty string'];
   if (typeof value.tenantId !== 'string' || value.tenantId === '') return ['tenantId', 'must be a non-empty string'];
   if (typeof value.platform !== 'string' || value.platform === '') return ['platform', 'must be a non-empty string'];
-  if (!STATUSES.includes(value.status as ChannelStatus)) return ['status', `must be one of ${STATUSES.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(value.status)}`];
+  if (!STATUSES.includes(value.status as ChannelStatus)) return ['status', `must be one of ${STATUSES.map((s) => `'${s}'`).join(', ')}, got ${String(JSON.stringify(value.status)).slice(0, 40)}`];
   if (!Array.isArray(value.secrets) || !value.secrets.every((s) => typeof s === 'string')) return ['secrets', 'must be an array of strings'];
   if (!isObject(value.credentials)) return ['credentials', 'must be an object'];
   if (!isObject(value.settings)) return ['settings', 'must be an object'];
