@@ -64,7 +64,7 @@ export {
 } from './channels';
 export type {
   ChannelNames, IntegrationMessageReceivedPayload, IntegrationMessageSentPayload, IntegrationMessageFailedPayload,
-  IntegrationMessageStatusPayload,
+  IntegrationMessageStatusPayload, ChannelPayload,
   OutboundSendPayload, ChannelErrorInfo, StreamOptions, RetryBackoffOptions, DeadLetteringOptions,
   ChannelConsumerOptions, ChannelDefinition, ChannelPublishOptions, PublishAck, DeadLetterError,
   JetStreamAdapterOptions, NatsEndpointOptions, MemoryAdapterOptions, MemoryDelivery, ChannelsMiddlewareOptions,
@@ -188,3 +188,12 @@ export { configOrExit, explainNatsStartError } from './config/start-up';
 export { OPS_ENV_VARIABLES, TRACING_EXPORTERS, readOpsEnv } from './config/ops-env';
 export type { OpsEnv, TracingExporterName } from './config/ops-env';
 export { parseSentinelUrl, isSentinelUrl, redisConnection } from './store/redis-url';
+// ── platforms: WhatsApp Cloud API ─────────────────────────────────────────────
+export {
+  whatsapp, WindowClosedError, WINDOW_CLOSED, WHATSAPP_RATE_LIMIT, WHATSAPP_DONE_TTL_MS, WHATSAPP_PAIR_RATE_LIMIT, WHATSAPP_WINDOW_MS, WHATSAPP_SPEC,
+  DEFAULT_WHATSAPP_API_BASE_URL, DEFAULT_WHATSAPP_API_VERSION, normalizeWhatsApp, whatsappStatuses, graphMessageBody,
+} from './platforms/whatsapp';
+export type {
+  WhatsAppOptions, WhatsAppChannel, WhatsAppCredentials, WhatsAppSettings, WhatsAppTemplate, WhatsAppWebhookBody,
+  WhatsAppMessage, WhatsAppStatus,
+} from './platforms/whatsapp';

@@ -5,7 +5,7 @@ export { NAMESPACE, INTEGRATION_CHANNELS, channelNames, deadLetterChannel, strea
 export type { ChannelNames } from './names';
 export type {
   IntegrationMessageReceivedPayload, IntegrationMessageSentPayload, IntegrationMessageFailedPayload,
-  IntegrationMessageStatusPayload, OutboundSendPayload, ChannelErrorInfo,
+  IntegrationMessageStatusPayload, OutboundSendPayload, ChannelErrorInfo, ChannelPayload,
 } from './payloads';
 export {
   CHANNEL_CONFIG,

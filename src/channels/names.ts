@@ -3,18 +3,22 @@
 /** The default namespace that prefixes every Switchboard channel (`SWITCHBOARD_NAMESPACE` overrides it in config). */
 export const NAMESPACE = 'switchboard';
 
-/** The names of the SDK's channels under one namespace. */
-export interface ChannelNames {
+/**
+ * The names of the SDK's channels under one namespace. With a literal namespace (as in
+ * `INTEGRATION_CHANNELS`) the names are literal types, so a `defineService` channel handler keyed by one
+ * gets its payload type (see `ChannelPayload`).
+ */
+export interface ChannelNames<NS extends string = string> {
   /** `<ns>.processing.message.received` — a normalized inbound message, stored before the webhook is answered. */
-  readonly MESSAGE_RECEIVED: string;
+  readonly MESSAGE_RECEIVED: `${NS}.processing.message.received`;
   /** `<ns>.processing.message.sent` — a message the platform accepted. */
-  readonly MESSAGE_SENT: string;
+  readonly MESSAGE_SENT: `${NS}.processing.message.sent`;
   /** `<ns>.processing.message.failed` — a send that failed for good (after its retries). */
-  readonly MESSAGE_FAILED: string;
+  readonly MESSAGE_FAILED: `${NS}.processing.message.failed`;
   /** `<ns>.processing.message.status` — a delivery receipt (sent, delivered, read, failed) of a sent message. */
-  readonly MESSAGE_STATUS: string;
+  readonly MESSAGE_STATUS: `${NS}.processing.message.status`;
   /** `<ns>.outbound.send` — the durable queue of messages to send. */
-  readonly OUTBOUND_SEND: string;
+  readonly OUTBOUND_SEND: `${NS}.outbound.send`;
 }
 
 /** `[A-Za-z0-9_-]` tokens separated by dots; no wildcards, no spaces. */
@@ -26,7 +30,7 @@ export function isValidChannelName(name: string): boolean {
 }
 
 /** The SDK's channel names under `namespace` (default {@link NAMESPACE}). Throws on a namespace that is not a valid subject token list. */
-export function channelNames(namespace: string = NAMESPACE): ChannelNames {
+export function channelNames<const NS extends string = typeof NAMESPACE>(namespace: NS = NAMESPACE as NS): ChannelNames<NS> {
   if (!isValidChannelName(namespace)) {
     throw new TypeError(`channelNames: namespace "${namespace}" must be dot-separated tokens of [A-Za-z0-9_-]`);
   }
@@ -40,7 +44,7 @@ export function channelNames(namespace: string = NAMESPACE): ChannelNames {
 }
 
 /** The SDK's channels under the default namespace. */
-export const INTEGRATION_CHANNELS: ChannelNames = channelNames(NAMESPACE);
+export const INTEGRATION_CHANNELS: ChannelNames<typeof NAMESPACE> = channelNames(NAMESPACE);
 
 /** The dead-letter channel under `namespace`: `<ns>.deadletter`. */
 export function deadLetterChannel(namespace: string = NAMESPACE): string {

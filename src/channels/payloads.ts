@@ -89,3 +89,16 @@ export interface OutboundSendPayload {
   message: OutboundMessage;
   idempotencyKey?: string;
 }
+
+/**
+ * The payload type of a channel, from its name: `<ns>.processing.message.received` →
+ * {@link IntegrationMessageReceivedPayload}, `.sent`, `.failed`, `.status`, `<ns>.outbound.send`; any other
+ * name → `Record<string, unknown>`. `defineService` types `ctx.params` of a channel handler with it.
+ */
+export type ChannelPayload<K extends PropertyKey> =
+  K extends `${string}.processing.message.received` ? IntegrationMessageReceivedPayload
+    : K extends `${string}.processing.message.sent` ? IntegrationMessageSentPayload
+      : K extends `${string}.processing.message.failed` ? IntegrationMessageFailedPayload
+        : K extends `${string}.processing.message.status` ? IntegrationMessageStatusPayload
+          : K extends `${string}.outbound.send` ? OutboundSendPayload
+            : Record<string, unknown>;

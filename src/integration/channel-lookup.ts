@@ -3,6 +3,7 @@ import type { Context, Service } from 'moleculer';
 import { channelRegistry } from '../registry';
 import type { AppContext, IntegrationConfig } from '../types';
 import { memoizeChannelLookup } from './inbound/channel-cache';
+import { checkChannelConfig } from './inbound/check-channel';
 import { DEFAULT_CHANNEL_CACHE_TTL_MS } from './options';
 import type { IntegrationServiceConfig } from './types';
 
@@ -13,7 +14,8 @@ export type ChannelLookup = ReturnType<typeof memoizeChannelLookup<Context>>;
 type WithLookup = Service & { [LOOKUP]?: ChannelLookup };
 
 /**
- * The service's channel lookup: its `getChannelConfig`, or else the broker's channel registry;
+ * The service's channel lookup: its `getChannelConfig`, or else the broker's channel registry, checked
+ * (an invalid config is logged naming the field and answered 500, see `checkChannelConfig`);
  * memoized for `inbound.channelCacheTtlMs` (default 5 s) and forgotten at once when the registry
  * service announces a change (`CHANNEL_CHANGED_EVENT`).
  */
@@ -24,8 +26,16 @@ export function channelLookupOf<TPayload, TChannel extends IntegrationConfig>(
   const existing = (service as WithLookup)[LOOKUP];
   if (existing) return existing;
   const lookup = memoizeChannelLookup(async (channelId: string, ctx: Context) => {
-    if (config.getChannelConfig) return (await config.getChannelConfig.call(service, ctx as unknown as AppContext, channelId)) ?? null;
-    return channelRegistry(service.broker).get(channelId);
+    const source = config.getChannelConfig ? 'getChannelConfig' : 'the channel registry';
+    const found: unknown = config.getChannelConfig
+      ? await config.getChannelConfig.call(service, ctx as unknown as AppContext, channelId)
+      : await channelRegistry(service.broker).get(channelId);
+    try {
+      return checkChannelConfig(found, channelId, source);
+    } catch (err) {
+      service.logger.error(`${service.name}: ${(err as Error).message}`);
+      throw err;
+    }
   }, config.inbound?.channelCacheTtlMs ?? DEFAULT_CHANNEL_CACHE_TTL_MS);
   (service as WithLookup)[LOOKUP] = lookup;
   return lookup;

@@ -21,6 +21,7 @@ import type { MessageFinder } from './inbound/resolve-unsure';
 import { customVerifier, schemeVerifier } from './inbound/verify';
 import type { ResolvedInboundOptions } from './options';
 import type { IntegrationServiceConfig } from './types';
+import type { StatusPublisher } from './inbound/publish-statuses';
 
 const RUNTIME = Symbol('switchboard.inbound');
 
@@ -69,7 +70,8 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
 ): InboundRuntime {
   const store = acquireStore(service.broker);
   const publish = brokerPublisher(service.broker);
-  const receivedChannel = channelNames(brokerRuntime(service.broker).namespace).MESSAGE_RECEIVED;
+  const names = channelNames(brokerRuntime(service.broker).namespace);
+  const receivedChannel = names.MESSAGE_RECEIVED;
   const verify = config.validateSignature
     ? customVerifier((input, channel) => config.validateSignature!.call(service, input, channel as TChannel))
     : schemeVerifier(config.webhookSignature!);
@@ -96,6 +98,10 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     validateWebhook: bind(config.validateWebhook),
     eventId: bind(config.eventId),
     normalize: (webhook, channel) => config.normalize.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel),
+    // Delivery receipts (the `statuses` hook), published after the messages.
+    statuses: config.statuses ? (webhook, channel) => config.statuses!.call(service, webhook as WebhookEvent<TPayload>, channel as TChannel) : undefined,
+    statusChannel: names.MESSAGE_STATUS,
+    publishStatus: publish as unknown as StatusPublisher,
     store,
     publish,
     findMessage: brokerMessageFinder(service.broker),

@@ -81,7 +81,8 @@ export function defineService<
   const TEvents extends Record<string, unknown> = Record<never, never>,
   TMethods extends MethodsConfig = Record<never, never>,
   TSettings extends ServiceSettingSchema = ServiceSettingSchema,
->(config: ServiceConfig<TDatasources, TActions, TEvents, TMethods, TSettings>): ServiceSchema<TSettings> {
+  const TChannels extends Record<string, unknown> = Record<never, never>,
+>(config: ServiceConfig<TDatasources, TActions, TEvents, TMethods, TSettings, TChannels>): ServiceSchema<TSettings> {
   validateConfig(config);
   const { datasources, memoize, mixins, ...rest } = config as ServiceConfig & Record<string, unknown>;
   // Moleculer runs the last mixin's created/started first: the SDK's goes last, so datasources are

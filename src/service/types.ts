@@ -12,6 +12,7 @@ import type { AppContext, AppMeta } from '../types/context';
 import type { DatasourceInstances, DatasourceRegistry } from '../mixins/datasources';
 import type { ActionMemoizeOptions, MemoizeApi, MethodMemoizeOptions } from '../mixins/memoize';
 import type { InferParams } from './params';
+import type { ChannelPayload } from '../channels/payloads';
 
 /** Context an action or event handler receives: typed `params` (from its `params` schema) and `datasources`. */
 export type HandlerContext<TDatasources extends DatasourceRegistry, TSchema> = AppContext<
@@ -57,10 +58,10 @@ export interface EventConfig<TDatasources extends DatasourceRegistry, TSchema> {
   [option: string]: unknown;
 }
 
-/** Context a channel handler receives (`ctx.params` is the message payload). */
-export type ChannelContext<TDatasources extends DatasourceRegistry> = AppContext<
+/** Context a channel handler receives (`ctx.params` is the message payload, typed by the channel's name: `ChannelPayload`). */
+export type ChannelContext<TDatasources extends DatasourceRegistry, TPayload = Record<string, unknown>> = AppContext<
   DatasourceInstances<TDatasources>,
-  Record<string, unknown>,
+  TPayload,
   AppMeta
 >;
 
@@ -72,12 +73,12 @@ export type RawChannelMessage = unknown;
  * (`context: true` is the default here), so `ctx.datasources`, `ctx.meta` and the permission helpers work
  * as in actions. With `context: false` the handler gets `(payload, raw)`: annotate it `(payload: unknown, raw)`.
  */
-export type ChannelConfig<TDatasources extends DatasourceRegistry> =
-  | ((ctx: ChannelContext<TDatasources>, raw: RawChannelMessage) => unknown)
+export type ChannelConfig<TDatasources extends DatasourceRegistry, TPayload = Record<string, unknown>> =
+  | ((ctx: ChannelContext<TDatasources, TPayload>, raw: RawChannelMessage) => unknown)
   | ChannelOptions<{
       /** Pass a Moleculer context to the handler. Default `true` in `defineService`. */
       context?: boolean;
-      handler(ctx: ChannelContext<TDatasources>, raw: RawChannelMessage): unknown;
+      handler(ctx: ChannelContext<TDatasources, TPayload>, raw: RawChannelMessage): unknown;
     }>;
 
 type ChannelOptions<T> = T & {
@@ -136,6 +137,7 @@ export type ServiceConfig<
   TEvents = Record<string, unknown>,
   TMethods = Record<string, never>,
   TSettings = ServiceSettingSchema,
+  TChannels = Record<string, unknown>,
 > = {
   /** Service name (required). */
   name: string;
@@ -152,7 +154,11 @@ export type ServiceConfig<
   datasources?: TDatasources;
   actions?: { [K in keyof TActions]: ActionConfig<TDatasources, TActions[K]> | ActionFunction<TDatasources> | false };
   events?: { [K in keyof TEvents]: EventConfig<TDatasources, TEvents[K]> | EventFunction<TDatasources> };
-  channels?: Record<string, ChannelConfig<TDatasources>>;
+  /**
+   * Channel consumers by channel name. Keyed by an SDK channel name with a literal namespace
+   * (`[INTEGRATION_CHANNELS.MESSAGE_RECEIVED]`), the handler's `ctx.params` is that channel's payload type.
+   */
+  channels?: { [K in keyof TChannels]: ChannelConfig<TDatasources, ChannelPayload<K>> };
   /**
    * Service methods. Declare them before `actions`/`events`/`channels` when those call `this.<method>`:
    * TypeScript infers an object literal's parts in order.

@@ -60,7 +60,9 @@ export const supportBot = defineService({
       group: 'support-bot',
       filter: jsonKeyEquals('message.content.type', 'text'),
       async handler(ctx) {
-        const { message, tenantId } = ctx.params as unknown as IntegrationMessageReceivedPayload;
+        const { message, tenantId } = ctx.params;         // IntegrationMessageReceivedPayload, no cast
+        const typed: IntegrationMessageReceivedPayload = ctx.params;
+        void typed;
         void message;
         void tenantId;
       },

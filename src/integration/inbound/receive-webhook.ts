@@ -1,7 +1,7 @@
 /** `i_receiveWebhook`: the inbound steps in order — body format, channel, channel access, verify, rate limit, parse, claim, normalize, publish (from where an earlier delivery stopped), commit, answer. */
 import type { ChannelAuthentication } from '../../security';
 import type { KeyValueStore } from '../../store';
-import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
+import type { IntegrationConfig, NormalizedMessage, NormalizedStatus, WebhookEvent } from '../../types';
 import type { ResolvedInboundOptions } from '../options';
 import type { StoredWebhook, WebhookAnswerBody, WebhookChallengeAnswer } from '../types';
 import { answerStored } from './answers';
@@ -17,6 +17,7 @@ import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
 import { resolveUnsure, type MessageFinder } from './resolve-unsure';
 import { verifySignature, type SignatureVerifier } from './verify';
+import { publishWebhookStatuses, type StatusPublisher } from './publish-statuses';
 
 /** Everything the pipeline needs, each edge injectable. */
 export interface InboundPipeline {
@@ -30,12 +31,18 @@ export interface InboundPipeline {
   validateWebhook?: (webhook: WebhookEvent<unknown>) => boolean | Promise<boolean>;
   eventId?: (webhook: WebhookEvent<unknown>) => unknown;
   normalize(webhook: WebhookEvent<unknown>, channel: IntegrationConfig): NormalizedMessage[] | Promise<NormalizedMessage[]>;
+  /** The delivery receipts a webhook carries (published after its messages). Default: none. */
+  statuses?: (webhook: WebhookEvent<unknown>, channel: IntegrationConfig) => NormalizedStatus[] | Promise<NormalizedStatus[]>;
   store: KeyValueStore;
   publish: Publisher;
   /** Looks an unconfirmed publish up in the stream (the channels adapter's `findMessage`); absent → publish it again. */
   findMessage?: MessageFinder;
   /** `<ns>.processing.message.received`. */
   receivedChannel: string;
+  /** `<ns>.processing.message.status`; needed when `statuses` is set. */
+  statusChannel?: string;
+  /** Publishes a receipt once stored. Default: `publish` (the broker's `sendToChannel` takes any payload). */
+  publishStatus?: StatusPublisher;
   options: ResolvedInboundOptions;
   /** Clock for timestamp checks, ms. Default `Date.now`. */
   now?: () => number;
@@ -85,6 +92,8 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
     count = await publishMessages(p.publish, p.receivedChannel, messages, {
       integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt, now: p.now,
     }, progress);
+    // Step 7b: the delivery receipts (statuses hook), after the messages.
+    await publishWebhookStatuses(p, webhook, channel, { eventId, receivedAt: request.receivedAt }, progress, messages.length);
   } catch (err) {
     await releaseClaim(p.store, claimed.claim, progress, p.options.doneTtlMs);
     throw err;

@@ -1,5 +1,5 @@
-/** Step 1: the channel the webhook is for — unknown, disabled or of another platform → 404. */
-import { NotFoundError, UnavailableError } from '../../errors';
+/** Step 1: the channel the webhook is for — unknown, disabled or of another platform → 404; an invalid config → 500. */
+import { ERROR_TYPES, isErrorType, NotFoundError, UnavailableError } from '../../errors';
 import type { IntegrationConfig } from '../../types';
 
 /** Looks the channel up; the tenant comes from the returned config, never from the request. */
@@ -13,6 +13,7 @@ export async function resolveChannel(
     channel = await lookup(channelId);
   } catch (err) {
     if (err instanceof NotFoundError || (err as { code?: unknown })?.code === 404) channel = null;
+    else if (isErrorType(err, ERROR_TYPES.CONFIG_INVALID)) throw err; // the lookup returned an invalid config: a 500 naming the field
     else throw new UnavailableError('the channel config could not be read', { channelId }, err);
   }
   if (!channel || channel.status !== 'active' || channel.platform !== platform) {
