@@ -49,8 +49,10 @@ export interface OutboundOptions {
   /** How long a call waits for a concurrent send with the same key, in ms, before 409. Default {@link DEFAULT_IDEMPOTENCY_WAIT_MS} (30 s). */
   idempotencyWaitMs?: number;
   /**
-   * The per-channel token bucket, shared by all nodes (Redis). Default: by platform (see
-   * `DEFAULT_RATE_LIMITS`); a channel's `settings.rateLimit` overrides it; `false` turns it off.
+   * The per-channel token bucket, and an optional one per conversation (`perConversation`), shared by
+   * all nodes (Redis): `{ capacity, refillPerSecond, perConversation?: { capacity, refillPerSecond } }`.
+   * Default: by platform (see `DEFAULT_RATE_LIMITS`; Telegram 30/s per bot and 1/s per chat after a
+   * burst of 3); a channel's `settings.rateLimit` replaces it whole; `false` turns it off.
    */
   rateLimit?: RateLimit | false;
   /** How long a send waits for a token, in ms, before `RateLimitError`. Default {@link DEFAULT_MAX_RATE_LIMIT_WAIT_MS} (5 s). */
