@@ -88,7 +88,8 @@ describe.each(backends)('send pacing on the %s store', (_name, make) => {
     const clock = fakeClock();
     const limit: RateLimit = { capacity: 100, refillPerSecond: 100, perConversation: { capacity: 1, refillPerSecond: 0.5 } };
     await takeRateLimitTokens(store, rateLimitBuckets('tg', 'bot4', 'x', limit), 0, clock);
-    const err = await takeRateLimitTokens(store, rateLimitBuckets('tg', 'bot4', 'x', limit), 1500, clock).catch((e: unknown) => e as { code: number; retryable: boolean; data: { retryAfterMs: number } });
+    const err = await takeRateLimitTokens(store, rateLimitBuckets('tg', 'bot4', 'x', limit), 1500, clock)
+      .then(() => { throw new Error('expected a RateLimitError'); }, (e: unknown) => e as { code: number; retryable: boolean; data: { retryAfterMs: number } });
     expect(err).toMatchObject({ code: 429, retryable: true });
     expect(err.data.retryAfterMs).toBe(2000);
     // 2 s later it goes
