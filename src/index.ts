@@ -126,3 +126,17 @@ export {
   DEFAULT_API_PATH, DEFAULT_API_MAX_BODY_BYTES, DEFAULT_API_TIMEOUT_MS, DEFAULT_REGISTRY_SERVICE,
 } from './gateway';
 export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from './gateway';
+
+// ── platforms: Telegram ───────────────────────────────────────────────────────
+export {
+  telegram, telegramPollingOf, TelegramApiError, callBotApi, normalizeUpdate, toBotApiRequest, sendTelegramMessage,
+  setTelegramWebhook, deleteTelegramWebhook, answerCallbackQuery, telegramErrorReason, TELEGRAM_ALLOWED_UPDATES,
+  DEFAULT_TELEGRAM_API_BASE_URL, DEFAULT_POLL_TIMEOUT_SECONDS, DEFAULT_POLL_LEASE_TTL_MS,
+} from './platforms/telegram';
+export type {
+  TelegramOptions, TelegramPollingOptions, TelegramUpdate, TelegramChannel, TelegramCredentials, TelegramSettings,
+  SetWebhookOptions, CallbackAnswer, BotApiRequest,
+} from './platforms/telegram';
+export { takeRateLimitTokens, rateLimitBuckets } from './integration/outbound';
+export type { TokenBucketLimit, RateLimitClock } from './integration/outbound';
+export type { TokenBucket } from './store';
