@@ -1,13 +1,9 @@
 /** Every fixture under test/fixtures/telegram/ (shapes from Telegram's Bot API docs, source in each file) normalized to asserted fields. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isUpdate, normalizeUpdate } from '../../../src/platforms/telegram/normalize';
 import type { TelegramUpdate } from '../../../src/platforms/telegram/types';
+import { fixture } from './helpers';
 
 const RECEIVED_AT = 1_700_000_999_000;
-export function fixture<T = TelegramUpdate>(name: string): T {
-  return JSON.parse(readFileSync(join(__dirname, '../../fixtures/telegram', name), 'utf8')) as T;
-}
 const one = (name: string) => {
   const messages = normalizeUpdate(fixture(name), RECEIVED_AT);
   expect(messages).toHaveLength(1);

@@ -6,6 +6,7 @@ import type { TelegramChannel } from '../../../src/platforms/telegram/types';
 import { classifyFailure, executeWithRetry, retryAfterFromError } from '../../../src/retry';
 import type { OutboundMessage } from '../../../src/types';
 import { ANSWERS, startFakeBotApi, type FakeBotApi } from './fake-bot-api';
+import { failure } from './helpers';
 
 const TOKEN = '123456789:AAF-secret_token_value_0123456789';
 const channel = (settings: Record<string, unknown> = {}): TelegramChannel =>
@@ -80,7 +81,7 @@ describe('the Bot API client against the fake Bot API', () => {
 
   it('429: retryable, Telegram\'s parameters.retry_after as the wait (no hook needed)', async () => {
     api.fail(TOKEN, 'sendMessage', ANSWERS.tooManyRequests!);
-    const err = await callBotApi(local(), 'sendMessage', { chat_id: 1, text: 'x' }, call).catch((e: unknown) => e as TelegramApiError);
+    const err = await failure<TelegramApiError>(callBotApi(local(), 'sendMessage', { chat_id: 1, text: 'x' }, call));
     expect(err).toBeInstanceOf(TelegramApiError);
     expect(err).toMatchObject({ retryable: true, type: ERROR_TYPES.PLATFORM_ERROR, data: { status: 429, retryAfterMs: 1000, reason: 'rate_limited' } });
     expect(classifyFailure(err)).toBe('retryable');
@@ -97,7 +98,7 @@ describe('the Bot API client against the fake Bot API', () => {
 
   it('403 bot blocked and 400 chat not found: permanent, with the reason; a migrated group names its new id', async () => {
     api.fail(TOKEN, 'sendMessage', ANSWERS.botBlocked!, ANSWERS.chatNotFound!, ANSWERS.migrated!);
-    const blocked = await callBotApi(local(), 'sendMessage', {}, call).catch((e: unknown) => e as TelegramApiError);
+    const blocked = await failure<TelegramApiError>(callBotApi(local(), 'sendMessage', {}, call));
     expect(blocked.message).toBe('telegram sendMessage: Forbidden: bot was blocked by the user (403)');
     expect(blocked).toMatchObject({ retryable: false, data: { status: 403, reason: 'bot_blocked' } });
     expect(classifyFailure(blocked)).toBe('fatal');
@@ -107,7 +108,7 @@ describe('the Bot API client against the fake Bot API', () => {
 
   it('an unknown token: 401, and the token appears in no error', async () => {
     const other = { ...local(), credentials: { botToken: '999:AAnot-a-real-token-000' } };
-    const err = await callBotApi(other, 'getMe', {}, call).catch((e: unknown) => e as TelegramApiError);
+    const err = await failure<TelegramApiError>(callBotApi(other, 'getMe', {}, call));
     expect(err).toMatchObject({ data: { status: 401, reason: 'unauthorized' } });
     expect(JSON.stringify({ m: err.message, d: err.data })).not.toContain('AAnot-a-real-token');
   });
@@ -122,7 +123,7 @@ describe('the Bot API client against the fake Bot API', () => {
     expect(() => apiBaseUrlOf(channel({ apiBaseUrl: 'http://127.0.0.1:4010/bot' }))).toThrow(/settings\.apiBaseUrl must be an http\(s\) origin/);
     expect(() => apiBaseUrlOf(channel({ apiBaseUrl: 'ftp://x' }))).toThrow(/apiBaseUrl/);
     const bad = { ...channel(), credentials: { botToken: 'oops' } };
-    const err = await sendTelegramMessage(to({ type: 'text', text: 'x' }), bad).catch((e: unknown) => e as Error);
+    const err = await failure(sendTelegramMessage(to({ type: 'text', text: 'x' }), bad));
     expect(err).toMatchObject({ type: ERROR_TYPES.CONFIG_INVALID, message: expect.stringMatching(/credentials\.botToken/) });
     expect(err.message).not.toContain('oops');
   });
