@@ -86,7 +86,8 @@ export async function startFakeBotApi(): Promise<FakeBotApi> {
         });
       }
       const result = ready();
-      delivered.set(token, [...(delivered.get(token) ?? []), ...result.map((u) => u.update_id)]);
+      // Counted only when the poller is still there to get them (an aborted long poll receives nothing).
+      if (!req.socket.destroyed) delivered.set(token, [...(delivered.get(token) ?? []), ...result.map((u) => u.update_id)]);
       return [200, { ok: true, result }];
     } finally {
       polling.set(token, 0);
