@@ -52,7 +52,7 @@ const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{1,256}$/;
 export function checkPlatformSecret(platform: string, secret: string, field = 'secret'): string {
   if (platform === 'telegram' && !TELEGRAM_SECRET.test(secret)) {
     throw new BadRequestError(
-      `${field}: a Telegram secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's alphabet for setWebhook's secret_token); omit it to have one generated`,
+      `${field}: a Telegram secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's alphabet for setWebhook's secret_token); rotate-secret without a secret generates one`,
       { field },
     );
   }
