@@ -83,12 +83,17 @@ function parseAnswer(text: string): BotApiResponse<unknown> | undefined {
  */
 export async function callBotApi<T>(channel: TelegramChannel, method: string, params: Record<string, unknown> = {}, options: BotApiCallOptions = {}): Promise<T> {
   const url = `${apiBaseUrlOf(channel)}/bot${botTokenOf(channel)}/${method}`;
-  const response = await guardedFetch(url, {
+  const init: RequestInit = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),
+    redirect: 'manual',
     ...(options.signal ? { signal: options.signal } : {}),
-  }, { allowPrivateNetworks: options.allowPrivateNetworks === true });
+  };
+  // A channel's own apiBaseUrl is the tenant's: guarded against internal addresses. Telegram's is not.
+  const response = channel.settings?.apiBaseUrl === undefined
+    ? await fetch(url, init)
+    : await guardedFetch(url, init, { allowPrivateNetworks: options.allowPrivateNetworks === true });
   const text = (await response.text()).slice(0, MAX_ANSWER_CHARS);
   const body = parseAnswer(text);
   if (body?.ok === true && response.ok) return body.result as T;

@@ -11,7 +11,7 @@
  * alphabet `A-Za-z0-9_-`), `settings: { mode?: 'webhook' | 'polling', apiBaseUrl?, parseMode? }`.
  */
 import type { Context, Service, ServiceSchema } from 'moleculer';
-import { BadRequestError } from '../../errors';
+import { BadRequestError, ConflictError } from '../../errors';
 import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
 import { inboundRuntimeOf } from '../../integration/runtime';
 import type { IntegrationServiceConfig } from '../../integration/types';
@@ -91,6 +91,9 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
         params: { channelId: 'string', url: { type: 'url', optional: true }, publicUrl: { type: 'url', optional: true }, dropPendingUpdates: { type: 'boolean', optional: true } },
         async handler(this: Service, ctx: Context<{ channelId: string; url?: string; publicUrl?: string; dropPendingUpdates?: boolean }>) {
           const channel = await channelFor(this, ctx, ctx.params.channelId, platform);
+          if (channel.settings?.mode === 'polling') {
+            throw new ConflictError(`channel ${channel.id} is in polling mode (settings.mode: 'polling'); set it to 'webhook' first`, { channelId: channel.id });
+          }
           return setTelegramWebhook(channel, { ...ctx.params, integration: this.name }, callOptions(this));
         },
       },

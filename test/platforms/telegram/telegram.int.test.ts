@@ -188,6 +188,10 @@ describe('Telegram webhooks in, replies out', () => {
     await broker.call('telegram.deleteWebhook', { channelId: ch.id });
     expect(api.webhook(ch.token)).toBeUndefined();
     await expect(broker.call('telegram.setWebhook', { channelId: ch.id, publicUrl: base }, { meta: { tenantId: 'globex' } })).rejects.toMatchObject({ code: 403 });
+    // a polling channel gets no webhook (it would stop its getUpdates)
+    const polled = await newChannel({ mode: 'polling' });
+    await expect(broker.call('telegram.setWebhook', { channelId: polled.id, publicUrl: base })).rejects.toMatchObject({ code: 409, message: expect.stringContaining('polling mode') });
+    expect(polled.calls('setWebhook')).toHaveLength(0);
   });
 
   it('health and credentials through getMe; a refused token is reported, never shown', async () => {

@@ -104,6 +104,8 @@ export class TelegramPoller {
         this.failures = 0;
       } catch (err) {
         if (this.stop.signal.aborted) break;
+        // Someone set a webhook while this bot polls (409 from getUpdates): the channel says poll, so delete it again.
+        if ((err as { data?: { status?: unknown } }).data?.status === 409 && /webhook/i.test((err as Error).message)) this.webhookDeleted = false;
         this.failures++;
         const wait = Math.min(this.d.options.maxErrorBackoffMs, this.d.options.errorBackoffMs * 2 ** Math.min(this.failures - 1, 10));
         this.d.log.warn(`telegram poller ${this.d.leaseKey}: ${(err as Error).message}; polling again in ${wait} ms`);
