@@ -106,6 +106,12 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
           return { deleted: true };
         },
       },
+      /** Which bots this node polls: `[{ botKey, channelId, holding, stored }]` (`holding`: this node has the lease and polls). */
+      pollingStatus: {
+        handler(this: Service) {
+          return { nodeID: this.broker.nodeID, pollers: (this as WithManager)[MANAGER]?.running ?? [] };
+        },
+      },
       /** Answers a button press yourself (with `answerCallbacks: false`): `{ channelId, callbackQueryId, text?, showAlert?, url? }`. */
       answerCallbackQuery: {
         params: { channelId: 'string', callbackQueryId: 'string', text: { type: 'string', optional: true, max: 200 }, showAlert: { type: 'boolean', optional: true }, url: { type: 'string', optional: true } },

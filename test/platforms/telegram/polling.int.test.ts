@@ -116,6 +116,7 @@ it('two nodes: one polls (no concurrent getUpdates ever); a holder that dies wit
   api.push(ch.token, ...range(210, 214).map(update));
   await waitFor(() => storedIds(ns, ch.id), (ids) => ids.length === 15);
   expect(holding(other)).toBe(true);
+  expect(await other.call('telegram.pollingStatus')).toEqual({ nodeID: other.nodeID, pollers: [expect.objectContaining({ channelId: ch.id, holding: true, stored: 5 })] });
   expect((await storedIds(ns, ch.id)).sort()).toEqual(range(200, 214).map(String));
   expect(api.conflicts(ch.token)).toBe(0);
   await other.stop();
