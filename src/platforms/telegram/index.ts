@@ -161,6 +161,8 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
     ...base,
     ...overrides,
     actions: { ...base.actions, ...overrides.actions },
+    // Your hooks beside the built-in one (an `after.i_receiveWebhook` of yours replaces it).
+    hooks: { ...overrides.hooks, after: { ...(base.hooks?.after as object), ...(overrides.hooks?.after as object | undefined) } },
     mixins: [...asList(base.mixins), ...asList(overrides.mixins)],
     // Lifecycle hooks add to the built-in ones (polling starts and stops with the service).
     started: [...asList(base.started), ...asList(overrides.started)] as ServiceSchema['started'],

@@ -34,6 +34,10 @@ describe('telegram()', () => {
     expect(Object.keys(config.actions ?? {})).toEqual(expect.arrayContaining(['setWebhook', 'ping']));
     expect(config.started).toHaveLength(2);
     expect((config.started as unknown[])[1]).toBe(started);
+    // hooks of yours sit beside the built-in after-hook that answers button presses
+    const before = () => undefined;
+    const hooked = telegram({ hooks: { before: { i_sendMessage: before } } });
+    expect(hooked.hooks).toMatchObject({ before: { i_sendMessage: before }, after: { i_receiveWebhook: expect.any(Function) } });
   });
 
   it('defineIntegration takes it: a service with the standard actions and Telegram\'s own', async () => {
