@@ -1,4 +1,5 @@
 /** A Telegram update → `NormalizedMessage[]`: messages and channel posts, their edits, button presses, reactions. */
+import { BadRequestError } from '../../errors';
 import type { MessageContent, NormalizedMessage, Participant } from '../../types';
 import type { TelegramUpdate, TgCallbackQuery, TgChat, TgFile, TgMessage, TgMessageReactionUpdated, TgUser } from './types';
 
@@ -150,11 +151,52 @@ function fromReaction(update: TgMessageReactionUpdated, updateId: number): Norma
   };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isId = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
+
+/** What every reader above relies on; anything else is a 400 naming the field (never a 500, which Telegram would retry). */
+function checkShape(update: TelegramUpdate): void {
+  const bad = (field: string) => new BadRequestError(`not a valid Telegram update: \`${field}\``, { field });
+  for (const kind of ['message', 'edited_message', 'channel_post', 'edited_channel_post'] as const) {
+    const m = update[kind] as unknown;
+    if (m === undefined) continue;
+    if (!isObject(m) || !isId(m.message_id) || !isId(m.date)) throw bad(`${kind}.message_id/date`);
+    if (!isObject(m.chat) || !isId(m.chat.id)) throw bad(`${kind}.chat.id`);
+    if (m.from !== undefined && (!isObject(m.from) || !isId(m.from.id))) throw bad(`${kind}.from.id`);
+    if (m.sender_chat !== undefined && (!isObject(m.sender_chat) || !isId(m.sender_chat.id))) throw bad(`${kind}.sender_chat.id`);
+    if (m.reply_to_message !== undefined && (!isObject(m.reply_to_message) || !isId(m.reply_to_message.message_id))) throw bad(`${kind}.reply_to_message.message_id`);
+    if (m.text !== undefined && typeof m.text !== 'string') throw bad(`${kind}.text`);
+    if (m.entities !== undefined && (!Array.isArray(m.entities) || !m.entities.every(isObject))) throw bad(`${kind}.entities`);
+    if (m.photo !== undefined && (!Array.isArray(m.photo) || !m.photo.every((p) => isObject(p) && typeof p.file_id === 'string'))) throw bad(`${kind}.photo`);
+    for (const file of ['document', 'animation', 'audio', 'video', 'video_note', 'voice', 'sticker'] as const) {
+      if (m[file] !== undefined && (!isObject(m[file]) || typeof (m[file] as Record<string, unknown>).file_id !== 'string')) throw bad(`${kind}.${file}.file_id`);
+    }
+    if (m.location !== undefined && (!isObject(m.location) || typeof m.location.latitude !== 'number' || typeof m.location.longitude !== 'number')) throw bad(`${kind}.location`);
+    if (m.venue !== undefined && (!isObject(m.venue) || !isObject(m.venue.location) || typeof m.venue.location.latitude !== 'number' || typeof m.venue.location.longitude !== 'number')) throw bad(`${kind}.venue`);
+    if (m.contact !== undefined && (!isObject(m.contact) || typeof m.contact.phone_number !== 'string')) throw bad(`${kind}.contact`);
+    if (m.reply_markup !== undefined && !isObject(m.reply_markup)) throw bad(`${kind}.reply_markup`);
+    const keyboard = isObject(m.reply_markup) ? m.reply_markup.inline_keyboard : undefined;
+    if (keyboard !== undefined && (!Array.isArray(keyboard) || !keyboard.every((row) => Array.isArray(row) && row.every(isObject)))) throw bad(`${kind}.reply_markup.inline_keyboard`);
+  }
+  const q = update.callback_query as unknown;
+  if (q !== undefined) {
+    if (!isObject(q) || typeof q.id !== 'string' || q.id === '' || !isObject(q.from) || !isId(q.from.id)) throw bad('callback_query.id/from.id');
+    if (q.data !== undefined && typeof q.data !== 'string') throw bad('callback_query.data');
+    if (q.message !== undefined) checkShape({ update_id: update.update_id, message: q.message as never });
+  }
+  const r = update.message_reaction as unknown;
+  if (r !== undefined) {
+    if (!isObject(r) || !isObject(r.chat) || !isId(r.chat.id) || !isId(r.message_id) || !isId(r.date) || !Array.isArray(r.new_reaction) || !r.new_reaction.every(isObject)) throw bad('message_reaction');
+    if (r.user !== undefined && (!isObject(r.user) || !isId(r.user.id))) throw bad('message_reaction.user.id');
+  }
+}
+
 /**
  * The messages of one update (at most one). Update kinds that carry no message (`my_chat_member`,
  * `inline_query`, polls...) give none: the update is acknowledged and nothing is published.
  */
 export function normalizeUpdate(update: TelegramUpdate, receivedAt: number): NormalizedMessage[] {
+  checkShape(update);
   if (update.message) return [fromMessage('message', update.message, false)];
   if (update.edited_message) return [fromMessage('edited_message', update.edited_message, true)];
   if (update.channel_post) return [fromMessage('channel_post', update.channel_post, false)];

@@ -1,4 +1,5 @@
 /** Every fixture under test/fixtures/telegram/ (shapes from Telegram's Bot API docs, source in each file) normalized to asserted fields. */
+import fc from 'fast-check';
 import { isUpdate, normalizeUpdate } from '../../../src/platforms/telegram/normalize';
 import type { TelegramUpdate } from '../../../src/platforms/telegram/types';
 import { fixture } from './helpers';
@@ -107,5 +108,42 @@ describe('Telegram updates → NormalizedMessage', () => {
   it('isUpdate: an object with an integer update_id', () => {
     expect(isUpdate(fixture('text-message.json'))).toBe(true);
     for (const bad of [null, [], 'x', {}, { update_id: '1' }, { update_id: 1.5 }]) expect(isUpdate(bad)).toBe(false);
+  });
+});
+
+describe('malformed updates are a 400, never a crash (Telegram would retry a 500 forever)', () => {
+  const names = ['text-message', 'command', 'reply', 'edited-message', 'channel-post', 'callback-query', 'photo', 'document', 'voice', 'video', 'sticker', 'location', 'venue', 'contact', 'forum-topic', 'message-reaction'];
+  const outcome = (update: unknown) => {
+    try {
+      const messages = normalizeUpdate(update as TelegramUpdate, RECEIVED_AT);
+      for (const m of messages) {
+        expect(typeof m.id).toBe('string');
+        expect(typeof m.conversationId).toBe('string');
+        expect(typeof m.from.id).toBe('string');
+        expect(Number.isFinite(m.timestamp)).toBe(true);
+      }
+      return 'ok';
+    } catch (err) {
+      expect(err).toMatchObject({ code: 400, message: expect.stringContaining('not a valid Telegram update') });
+      return 'bad';
+    }
+  };
+
+  it('examples: a message without chat, a photo list of strings, a callback without from', () => {
+    expect(outcome({ update_id: 1, message: { message_id: 1, date: 1, text: 'x' } })).toBe('bad');
+    expect(outcome({ update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: 'private' }, photo: ['a'] } })).toBe('bad');
+    expect(outcome({ update_id: 1, callback_query: { id: 'q', data: 'x', chat_instance: '1' } })).toBe('bad');
+    expect(outcome(fixture('text-message.json'))).toBe('ok');
+  });
+
+  it('property: any fixture with any field of its message replaced by any JSON value → messages with the required fields, or a 400', () => {
+    fc.assert(fc.property(fc.constantFrom(...names), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 3 }), fc.boolean(), (name, key, value, nested) => {
+      const update = fixture<Record<string, Record<string, unknown>>>(`${name}.json`);
+      const kind = Object.keys(update).find((k) => k !== '_source' && k !== 'update_id')!;
+      const target = nested && update[kind]!.chat && typeof update[kind]!.chat === 'object' ? update[kind]!.chat as Record<string, unknown> : update[kind]!;
+      const keys = Object.keys(target);
+      target[keys.length && key.length % 2 === 0 ? keys[key.length % keys.length]! : key] = value;
+      outcome(update);
+    }), { numRuns: 1500 });
   });
 });
