@@ -41,9 +41,9 @@ function commandOf(message: TgMessage): { command: string; text: string } | unde
 function media(kind: 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker', file: TgFile, caption: string | undefined): MessageContent {
   return {
     type: 'media', kind, mediaId: file.file_id,
-    ...(file.mime_type ? { mimeType: file.mime_type } : {}),
+    ...(typeof file.mime_type === 'string' && file.mime_type ? { mimeType: file.mime_type } : {}),
     ...(caption ? { caption } : {}),
-    ...(file.file_name ? { fileName: file.file_name } : {}),
+    ...(typeof file.file_name === 'string' && file.file_name ? { fileName: file.file_name } : {}),
     ...(typeof file.file_size === 'number' ? { size: file.file_size } : {}),
   };
 }
@@ -165,7 +165,10 @@ function checkShape(update: TelegramUpdate): void {
     if (m.from !== undefined && (!isObject(m.from) || !isId(m.from.id))) throw bad(`${kind}.from.id`);
     if (m.sender_chat !== undefined && (!isObject(m.sender_chat) || !isId(m.sender_chat.id))) throw bad(`${kind}.sender_chat.id`);
     if (m.reply_to_message !== undefined && (!isObject(m.reply_to_message) || !isId(m.reply_to_message.message_id))) throw bad(`${kind}.reply_to_message.message_id`);
+    if (m.edit_date !== undefined && !isId(m.edit_date)) throw bad(`${kind}.edit_date`);
     if (m.text !== undefined && typeof m.text !== 'string') throw bad(`${kind}.text`);
+    if (m.caption !== undefined && typeof m.caption !== 'string') throw bad(`${kind}.caption`);
+    if (m.message_thread_id !== undefined && !isId(m.message_thread_id)) throw bad(`${kind}.message_thread_id`);
     if (m.entities !== undefined && (!Array.isArray(m.entities) || !m.entities.every(isObject))) throw bad(`${kind}.entities`);
     if (m.photo !== undefined && (!Array.isArray(m.photo) || !m.photo.every((p) => isObject(p) && typeof p.file_id === 'string'))) throw bad(`${kind}.photo`);
     for (const file of ['document', 'animation', 'audio', 'video', 'video_note', 'voice', 'sticker'] as const) {
