@@ -133,7 +133,8 @@ describe('malformed updates are a 400, never a crash (Telegram would retry a 500
     expect(outcome({ update_id: 1, message: { message_id: 1, date: 1, text: 'x' } })).toBe('bad');
     expect(outcome({ update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: 'private' }, photo: ['a'] } })).toBe('bad');
     expect(outcome({ update_id: 1, callback_query: { id: 'q', data: 'x', chat_instance: '1' } })).toBe('bad');
-    expect(outcome({ ...fixture('edited-message.json'), edited_message: { ...fixture('edited-message.json').edited_message!, edit_date: 'later' } })).toBe('bad');
+    const edited = fixture('edited-message.json');
+    expect(outcome({ ...edited, edited_message: { ...edited.edited_message!, edit_date: 'later' } })).toBe('bad');
     expect(outcome(fixture('text-message.json'))).toBe('ok');
   });
 
