@@ -138,14 +138,19 @@ describe('malformed updates are a 400, never a crash (Telegram would retry a 500
     expect(outcome(fixture('text-message.json'))).toBe('ok');
   });
 
-  it('property: any fixture with any field of its message replaced by any JSON value → messages with the required fields, or a 400', () => {
-    fc.assert(fc.property(fc.constantFrom(...names), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 3 }), fc.boolean(), (name, key, value, nested) => {
-      const update = fixture<Record<string, Record<string, unknown>>>(`${name}.json`);
-      const kind = Object.keys(update).find((k) => k !== '_source' && k !== 'update_id')!;
-      const target = nested && update[kind]!.chat && typeof update[kind]!.chat === 'object' ? update[kind]!.chat as Record<string, unknown> : update[kind]!;
+  it('property: any fixture with any field (of the update\'s object, or one nested in it) replaced by any JSON value → messages with the required fields, or a 400', () => {
+    fc.assert(fc.property(fc.constantFrom(...names), fc.nat(), fc.nat(), fc.option(fc.string({ maxLength: 12 })), fc.jsonValue({ maxDepth: 3 }), (name, pick, depth, newKey, value) => {
+      const update = fixture<Record<string, unknown>>(`${name}.json`);
+      // walk down `depth % 3` levels of nested objects, then replace one key (or add `newKey`)
+      let target = update[Object.keys(update).find((k) => k !== '_source' && k !== 'update_id')!] as Record<string, unknown>;
+      for (let d = 0; d < depth % 3; d++) {
+        const nested = Object.values(target).filter((v): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v));
+        if (nested.length === 0) break;
+        target = nested[pick % nested.length]!;
+      }
       const keys = Object.keys(target);
-      target[keys.length && key.length % 2 === 0 ? keys[key.length % keys.length]! : key] = value;
+      target[newKey ?? keys[pick % keys.length]!] = value;
       outcome(update);
-    }), { numRuns: 1500 });
+    }), { numRuns: 3000 });
   });
 });
