@@ -60,8 +60,9 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
   const { answerCallbacks = true, polling, ...overrides } = options;
   const platform = overrides.spec?.platform ?? 'telegram';
 
-  const afterStored = (service: Service) => (channel: TelegramChannel, update: TelegramUpdate) => {
-    if (answerCallbacks) answerStoredCallback(channel, update, callOptions(service), (err) => service.logger.warn(`telegram: answerCallbackQuery failed: ${err.message}`));
+  // A duplicate was answered when it was first stored.
+  const afterStored = (service: Service) => (channel: TelegramChannel, update: TelegramUpdate, stored?: { duplicate: boolean }) => {
+    if (answerCallbacks && !stored?.duplicate) answerStoredCallback(channel, update, callOptions(service), (err) => service.logger.warn(`telegram: answerCallbackQuery failed: ${err.message}`));
   };
 
   const base: IntegrationServiceConfig<TelegramUpdate, TelegramChannel> = {
