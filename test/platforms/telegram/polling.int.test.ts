@@ -76,12 +76,12 @@ it('deletes the webhook first, stores each update once across a poller restart a
 
   // the offset is committed after the stored updates
   const store = new RedisStore({ redis: redis.url, prefix: `${ns}:` });
-  await waitFor(() => store.get(pollOffsetKey('telegram', ch.token.split(':')[0]!)), (v) => v === '105');
+  await waitFor(() => store.get(pollOffsetKey(ch.token.split(':')[0]!)), (v) => v === '105');
 
   // restart the poller; as if the node had died after storing 103-104 but before committing their offset:
   // the committed offset is 103 and Telegram still holds 103-104 (unconfirmed), so they come again
   await a.stop();
-  await store.set(pollOffsetKey('telegram', ch.token.split(':')[0]!), '103');
+  await store.set(pollOffsetKey(ch.token.split(':')[0]!), '103');
   api.push(ch.token, ...[103, 104].map(update), ...range(105, 107).map(update));
   const a2 = await node(ns, 'a2');
   const ids = await waitFor(() => storedIds(ns, ch.id), (x) => x.length >= 8);

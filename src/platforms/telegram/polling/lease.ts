@@ -6,9 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '../../../store';
 
-/** The lease key of a bot (by its numeric id: one poller per bot, whatever channel names it). */
-export function pollLeaseKey(integration: string, botId: string): string {
-  return `telegram:poll:${integration}:${botId}:lease`;
+/**
+ * The lease key of a bot, by its numeric id: one poller per bot in the namespace, whatever channel or
+ * service names it (Telegram itself answers a second concurrent getUpdates with 409).
+ */
+export function pollLeaseKey(botId: string): string {
+  return `telegram:poll:${botId}:lease`;
 }
 
 export class PollLease {

@@ -141,8 +141,8 @@ export class PollingManager {
     const pipeline = () => inboundRuntimeOf(service).pipeline(this.ctx());
     const poller = new TelegramPoller({
       store: this.store,
-      leaseKey: pollLeaseKey(service.name, botId),
-      offsetKey: pollOffsetKey(service.name, botId),
+      leaseKey: pollLeaseKey(botId),
+      offsetKey: pollOffsetKey(botId),
       holder: service.broker.nodeID,
       channel: async () => {
         const channel = await pipeline().lookupChannel(channelId) as TelegramChannel | null;

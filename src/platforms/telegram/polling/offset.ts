@@ -4,8 +4,9 @@ import type { KeyValueStore } from '../../../store';
 /** Telegram keeps unconfirmed updates 24 h; the offset outlives that by far. */
 const OFFSET_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-export function pollOffsetKey(integration: string, botId: string): string {
-  return `telegram:poll:${integration}:${botId}:offset`;
+/** The offset key of a bot (by its numeric id, like the lease). */
+export function pollOffsetKey(botId: string): string {
+  return `telegram:poll:${botId}:offset`;
 }
 
 /** The offset to ask for, or undefined before the first commit (then Telegram sends every unconfirmed update). */
