@@ -134,3 +134,29 @@ it('a channel switched back to webhook mode stops being polled on every node', a
   expect(api.calls.filter((c) => c.token === ch.token && c.method === 'getUpdates').length).toBe(polls);
   await a.stop();
 });
+
+it('NATS down while polling: the offset stays where the stored updates end; after recovery each update is stored once', async () => {
+  const ns = freshNamespace('poll4');
+  const a = await node(ns, 'a');
+  const ch = await pollingChannel(a);
+  api.push(ch.token, ...range(300, 302).map(update));
+  await waitFor(() => storedIds(ns, ch.id), (ids) => ids.length === 3);
+  const store = new RedisStore({ redis: redis.url, prefix: `${ns}:` });
+  const offsetKey = pollOffsetKey(ch.token.split(':')[0]!);
+  await waitFor(() => store.get(offsetKey), (v) => v === '303');
+
+  await nats.kill();
+  api.push(ch.token, ...range(303, 305).map(update));
+  // the poller fetches them and fails to store: the offset does not move past what is stored
+  await waitFor(() => api.delivered(ch.token).filter((id) => id >= 303).length, (n) => n >= 3, 20_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await store.get(offsetKey)).toBe('303');
+
+  await nats.start();
+  await waitFor(() => storedIds(ns, ch.id).catch(() => []), (ids) => ids.length >= 6, 30_000);
+  await waitFor(() => store.get(offsetKey), (v) => v === '306', 10_000);
+  expect((await storedIds(ns, ch.id)).sort()).toEqual(range(300, 305).map(String));
+  expect(api.delivered(ch.token).filter((id) => id === 303).length).toBeGreaterThanOrEqual(2); // read again after the failure
+  await store.close();
+  await a.stop();
+}, 90_000);
