@@ -131,7 +131,7 @@ export type { OperatorApiOptions, OpenApiOptions, ApiKey, ApiPrincipal } from '.
 export {
   telegram, telegramPollingOf, TelegramApiError, callBotApi, normalizeUpdate, toBotApiRequest, sendTelegramMessage,
   setTelegramWebhook, deleteTelegramWebhook, answerCallbackQuery, telegramErrorReason, TELEGRAM_ALLOWED_UPDATES,
-  DEFAULT_TELEGRAM_API_BASE_URL, DEFAULT_POLL_TIMEOUT_SECONDS, DEFAULT_POLL_LEASE_TTL_MS,
+  DEFAULT_TELEGRAM_API_BASE_URL, DEFAULT_POLL_TIMEOUT_SECONDS, DEFAULT_POLL_LEASE_TTL_MS, DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS,
 } from './platforms/telegram';
 export type {
   TelegramOptions, TelegramPollingOptions, TelegramUpdate, TelegramChannel, TelegramCredentials, TelegramSettings,

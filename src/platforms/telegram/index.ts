@@ -39,6 +39,12 @@ export interface TelegramOptions extends Partial<IntegrationServiceConfig<Telegr
   polling?: TelegramPollingOptions;
 }
 
+/**
+ * A Telegram send waits up to 30 s for its chat's pacing (the SDK default is 5 s): a burst of up to ~30
+ * messages to one chat goes out at 1/s instead of the later ones failing with `RateLimitError`.
+ */
+export const DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
+
 const MANAGER = Symbol('switchboard.telegram.polling');
 type WithManager = Service & { [MANAGER]?: PollingManager };
 
@@ -73,6 +79,7 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
       description: 'Telegram Bot API: webhooks (secret token) or getUpdates polling; sendMessage, media, buttons, chat actions.',
     },
     webhookSignature: telegramSecretToken(),
+    outbound: { maxRateLimitWaitMs: DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS },
     // Telegram has no subscription challenge; a body shaped like Slack's must not be answered as one.
     webhookChallenge: false,
     validateWebhook(webhook: WebhookEvent<TelegramUpdate>) {
@@ -162,6 +169,7 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
     ...base,
     ...overrides,
     actions: { ...base.actions, ...overrides.actions },
+    outbound: { ...base.outbound, ...overrides.outbound },
     // Your hooks beside the built-in one (an `after.i_receiveWebhook` of yours replaces it).
     hooks: { ...overrides.hooks, after: { ...(base.hooks?.after as object), ...(overrides.hooks?.after as object | undefined) } },
     mixins: [...asList(base.mixins), ...asList(overrides.mixins)],

@@ -23,6 +23,9 @@ describe('telegram()', () => {
     expect(message).toMatchObject({ id: '1365', content: { type: 'text' } });
     expect(() => config.validateWebhook!.call({} as never, webhook({ nope: 1 }))).toThrow(/update_id/);
     expect(Object.keys(config.actions ?? {})).toEqual(expect.arrayContaining(['setWebhook', 'deleteWebhook', 'answerCallbackQuery']));
+    expect(config.outbound).toEqual({ maxRateLimitWaitMs: 30_000 });
+    // outbound options merge over it
+    expect(telegram({ outbound: { idempotent: false } }).outbound).toEqual({ maxRateLimitWaitMs: 30_000, idempotent: false });
   });
 
   it('options override any hook; actions and lifecycle hooks are added to the built-in ones', () => {
