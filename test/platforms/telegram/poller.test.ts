@@ -94,6 +94,27 @@ describe('TelegramPoller', () => {
     expect(await store.get('lease')).toBe('someone-else');
   });
 
+  it('a malformed update (400) is skipped and committed past; a non-update in the answer is ignored', async () => {
+    const store = new MemoryStore();
+    const api = botApi([30, 31, 32]);
+    const stored: number[] = [];
+    const warnings: string[] = [];
+    const poller = new TelegramPoller(deps(store, api, {
+      getUpdates: async (c, params, signal) => [...(await api.getUpdates(c, params)), { nope: true } as never],
+      storeUpdate: async (_c, u) => {
+        if (u.update_id === 31) throw Object.assign(new Error('not a valid Telegram update: `message.chat.id`'), { code: 400 });
+        stored.push(u.update_id);
+        return { eventId: String(u.update_id), messages: 1, duplicate: false };
+      },
+      log: { info: () => undefined, warn: (m) => { warnings.push(m); } },
+    }));
+    poller.start();
+    await waitFor(() => readOffset(store, 'offset'), (o) => o === 33, 5_000);
+    await poller.close();
+    expect(stored).toEqual([30, 32]);
+    expect(warnings.some((w) => w.includes('update 31 skipped'))).toBe(true);
+  });
+
   it('PollLease: one holder; renew fails once lost; release only what is ours', async () => {
     const store = new MemoryStore();
     const a = new PollLease(store, 'k', 1000, 'a');

@@ -8,6 +8,7 @@ import type { KeyValueStore } from '../../../store';
 import type { TelegramChannel, TelegramUpdate } from '../types';
 import { PollLease } from './lease';
 import { commitOffset, readOffset } from './offset';
+import { isUpdate } from '../normalize';
 import type { StoredUpdate } from './store-update';
 
 /** What a poller needs; every edge injectable. */
@@ -139,9 +140,19 @@ export class TelegramPoller {
     }, signal);
     let next: number | undefined;
     try {
-      for (const update of [...updates].sort((a, b) => a.update_id - b.update_id)) {
+      for (const update of (Array.isArray(updates) ? updates : []).filter(isUpdate).sort((a, b) => a.update_id - b.update_id)) {
         if (offset !== undefined && update.update_id < offset) continue;
-        const stored = await this.d.storeUpdate(channel, update);
+        let stored: StoredUpdate;
+        try {
+          stored = await this.d.storeUpdate(channel, update);
+        } catch (err) {
+          // A 400 is the update itself (malformed): skip it, or it would block the bot forever. Anything else
+          // (store or NATS down) stops the batch here; the next poll asks again from this update.
+          if ((err as { code?: unknown }).code !== 400) throw err;
+          this.d.log.warn(`telegram poller ${this.d.leaseKey}: update ${update.update_id} skipped: ${(err as Error).message}`);
+          next = update.update_id + 1;
+          continue;
+        }
         if (!stored.duplicate) this.stored++;
         next = update.update_id + 1;
         try { this.d.afterStored?.(channel, update, stored); } catch { /* best effort */ }
