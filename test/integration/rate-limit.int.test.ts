@@ -8,6 +8,7 @@ import {
   DEFAULT_RATE_LIMITS, rateLimitBuckets, rateLimitFor, takeRateLimitTokens, type RateLimit,
 } from '../../src/integration/outbound/rate-limit';
 import { resolveOutboundOptions } from '../../src/integration/outbound/options';
+import { telegramConversationRateLimit } from '../../src/platforms/telegram';
 import { MemoryStore, RedisStore, type KeyValueStore } from '../../src/store';
 import type { IntegrationConfig } from '../../src/types';
 import { startRedis, type ServerProcess } from '../harness/servers';
@@ -76,6 +77,22 @@ describe.each(backends)('send pacing on the %s store', (_name, make) => {
     // 30 - 3 tokens are left for other chats, at the same instant
     for (let i = 0; i < 27; i++) await takeRateLimitTokens(store, rateLimitBuckets('tg', 'bot2', `other-${i}`, TELEGRAM), 0, clock);
     await expect(takeRateLimitTokens(store, rateLimitBuckets('tg', 'bot2', 'one-more', TELEGRAM), 0, clock)).rejects.toMatchObject({ code: 429 });
+  });
+
+  it('a Telegram group (negative chat id): a burst of 3, then 20 a minute (one per 3 s); a private chat keeps 1/s', async () => {
+    const clock = fakeClock();
+    const start = clock.t;
+    const grantedAt: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await takeRateLimitTokens(store, rateLimitBuckets('tg', 'bot5', '-1001234567890', TELEGRAM, telegramConversationRateLimit), 60_000, clock);
+      grantedAt.push(clock.t - start);
+    }
+    expect(grantedAt.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(grantedAt[3]! - grantedAt[2]!).toBeGreaterThanOrEqual(3000);
+    expect(grantedAt[4]! - grantedAt[3]!).toBeGreaterThanOrEqual(3000);
+    expect(rateLimitBuckets('tg', 'bot5', '1111111', TELEGRAM, telegramConversationRateLimit)[1]).toMatchObject({ capacity: 3, refillPerSecond: 1 });
+    // a limit without a per-chat bucket has none for groups either
+    expect(rateLimitBuckets('tg', 'bot5', '-100', { capacity: 5, refillPerSecond: 5 }, telegramConversationRateLimit)).toHaveLength(1);
   });
 
   it('concurrent takers on one chat: exactly the burst gets through', async () => {

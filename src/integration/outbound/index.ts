@@ -13,7 +13,7 @@ export {
   DEFAULT_RATE_LIMITS, DEFAULT_RATE_LIMIT, rateLimitFor, takeRateLimitToken, takeRateLimitTokens, rateLimitBuckets, rateLimitKey,
   conversationRateLimitKey,
 } from './rate-limit';
-export type { RateLimit, TokenBucketLimit, RateLimitClock } from './rate-limit';
+export type { RateLimit, TokenBucketLimit, RateLimitClock, ConversationRateLimit } from './rate-limit';
 export { withIdempotency, idempotencyStoreKey } from './idempotency';
 export type { RememberedOutcome, IdempotencyOptions } from './idempotency';
 export { EventOutbox, publishEvent } from './events';

@@ -76,10 +76,19 @@ export function conversationRateLimitKey(integration: string, channelId: string,
   return `${rateLimitKey(integration, channelId)}:conv:${encodeURIComponent(conversationId)}`;
 }
 
+/**
+ * Picks one conversation's bucket (e.g. a stricter one for group chats); undefined → `limit.perConversation`,
+ * `false` → none for this conversation.
+ */
+export type ConversationRateLimit = (conversationId: string, limit: RateLimit) => TokenBucketLimit | false | undefined;
+
 /** The buckets a send to `conversationId` takes a token from: the channel's, and the conversation's when the limit has one. */
-export function rateLimitBuckets(integration: string, channelId: string, conversationId: string | undefined, limit: RateLimit): TokenBucket[] {
+export function rateLimitBuckets(
+  integration: string, channelId: string, conversationId: string | undefined, limit: RateLimit, pick?: ConversationRateLimit,
+): TokenBucket[] {
   const buckets: TokenBucket[] = [{ key: rateLimitKey(integration, channelId), capacity: limit.capacity, refillPerSecond: limit.refillPerSecond }];
-  const per = limit.perConversation;
+  const picked = pick && typeof conversationId === 'string' && conversationId !== '' ? pick(conversationId, limit) : undefined;
+  const per = picked === undefined ? limit.perConversation : picked;
   if (per && typeof conversationId === 'string' && conversationId !== '') {
     buckets.push({ key: conversationRateLimitKey(integration, channelId, conversationId), capacity: per.capacity, refillPerSecond: per.refillPerSecond });
   }

@@ -96,7 +96,7 @@ async function guardStore<T>(what: string, fn: () => Promise<T>, passThrough: ()
 function rateLimit(p: SendPipeline, channel: IntegrationConfig, conversationId: string | undefined): Promise<void> {
   const limit = rateLimitFor(channel, p.options.rateLimit);
   if (!limit) return Promise.resolve();
-  const buckets = rateLimitBuckets(p.integration, channel.id, conversationId, limit);
+  const buckets = rateLimitBuckets(p.integration, channel.id, conversationId, limit, p.options.conversationRateLimit);
   return guardStore('rate limit', () => takeRateLimitTokens(p.store, buckets, p.options.maxRateLimitWaitMs))
     .then(() => undefined, (err: unknown) => { if (isErrorType(err, ERROR_TYPES.RATE_LIMITED)) p.counters.rateLimited++; throw err; });
 }

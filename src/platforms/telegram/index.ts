@@ -14,6 +14,7 @@ import type { Context, Service, ServiceSchema } from 'moleculer';
 import { BadRequestError, ConflictError } from '../../errors';
 import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
 import { inboundRuntimeOf } from '../../integration/runtime';
+import type { RateLimit, TokenBucketLimit } from '../../integration/outbound/rate-limit';
 import type { IntegrationServiceConfig } from '../../integration/types';
 import { CHANNEL_CHANGED_EVENT } from '../../registry/types';
 import { telegramSecretToken } from '../../security';
@@ -44,6 +45,20 @@ export interface TelegramOptions extends Partial<IntegrationServiceConfig<Telegr
  * messages to one chat goes out at 1/s instead of the later ones failing with `RateLimitError`.
  */
 export const DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS = 30_000;
+
+/** Telegram groups, supergroups and channels (negative chat ids): 20 messages a minute, after a burst of 3. */
+export const TELEGRAM_GROUP_RATE_LIMIT = Object.freeze({ capacity: 3, refillPerSecond: 20 / 60 });
+
+/**
+ * The per-chat bucket Telegram's limits call for: a group (a negative chat id) gets
+ * {@link TELEGRAM_GROUP_RATE_LIMIT} (never looser than the configured per-chat bucket); a private chat
+ * the configured one. A limit without `perConversation` has none for either.
+ */
+export function telegramConversationRateLimit(conversationId: string, limit: RateLimit): TokenBucketLimit | false | undefined {
+  const per = limit.perConversation;
+  if (!per || !conversationId.startsWith('-')) return undefined;
+  return { capacity: Math.min(per.capacity, TELEGRAM_GROUP_RATE_LIMIT.capacity), refillPerSecond: Math.min(per.refillPerSecond, TELEGRAM_GROUP_RATE_LIMIT.refillPerSecond) };
+}
 
 const MANAGER = Symbol('switchboard.telegram.polling');
 type WithManager = Service & { [MANAGER]?: PollingManager };
@@ -79,7 +94,7 @@ export function telegram(options: TelegramOptions = {}): IntegrationServiceConfi
       description: 'Telegram Bot API: webhooks (secret token) or getUpdates polling; sendMessage, media, buttons, chat actions.',
     },
     webhookSignature: telegramSecretToken(),
-    outbound: { maxRateLimitWaitMs: DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS },
+    outbound: { maxRateLimitWaitMs: DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS, conversationRateLimit: telegramConversationRateLimit },
     // Telegram has no subscription challenge; a body shaped like Slack's must not be answered as one.
     webhookChallenge: false,
     validateWebhook(webhook: WebhookEvent<TelegramUpdate>) {

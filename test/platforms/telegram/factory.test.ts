@@ -2,7 +2,7 @@
 import { ServiceBroker } from 'moleculer';
 import { createChannelsMiddleware } from '../../../src/channels';
 import { defineIntegration } from '../../../src/integration';
-import { telegram } from '../../../src/platforms/telegram';
+import { telegram, telegramConversationRateLimit } from '../../../src/platforms/telegram';
 import { telegramSecretToken } from '../../../src/security';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../../src/types';
 import { fixture } from './helpers';
@@ -23,9 +23,9 @@ describe('telegram()', () => {
     expect(message).toMatchObject({ id: '1365', content: { type: 'text' } });
     expect(() => config.validateWebhook!.call({} as never, webhook({ nope: 1 }))).toThrow(/update_id/);
     expect(Object.keys(config.actions ?? {})).toEqual(expect.arrayContaining(['setWebhook', 'deleteWebhook', 'answerCallbackQuery']));
-    expect(config.outbound).toEqual({ maxRateLimitWaitMs: 30_000 });
+    expect(config.outbound).toEqual({ maxRateLimitWaitMs: 30_000, conversationRateLimit: telegramConversationRateLimit });
     // outbound options merge over it
-    expect(telegram({ outbound: { idempotent: false } }).outbound).toEqual({ maxRateLimitWaitMs: 30_000, idempotent: false });
+    expect(telegram({ outbound: { idempotent: false } }).outbound).toMatchObject({ maxRateLimitWaitMs: 30_000, idempotent: false });
   });
 
   it('options override any hook; actions and lifecycle hooks are added to the built-in ones', () => {
