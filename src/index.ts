@@ -197,3 +197,17 @@ export type {
   WhatsAppOptions, WhatsAppChannel, WhatsAppCredentials, WhatsAppSettings, WhatsAppTemplate, WhatsAppWebhookBody,
   WhatsAppMessage, WhatsAppStatus,
 } from './platforms/whatsapp';
+// ── platforms: Telegram ───────────────────────────────────────────────────────
+export {
+  telegram, telegramPollingOf, TelegramApiError, callBotApi, normalizeUpdate, toBotApiRequest, sendTelegramMessage,
+  setTelegramWebhook, deleteTelegramWebhook, answerCallbackQuery, telegramErrorReason, TELEGRAM_ALLOWED_UPDATES,
+  DEFAULT_TELEGRAM_API_BASE_URL, DEFAULT_POLL_TIMEOUT_SECONDS, DEFAULT_POLL_LEASE_TTL_MS, DEFAULT_TELEGRAM_MAX_RATE_LIMIT_WAIT_MS,
+  TELEGRAM_GROUP_RATE_LIMIT, telegramConversationRateLimit,
+} from './platforms/telegram';
+export type {
+  TelegramOptions, TelegramPollingOptions, TelegramUpdate, TelegramChannel, TelegramCredentials, TelegramSettings,
+  SetWebhookOptions, CallbackAnswer, BotApiRequest,
+} from './platforms/telegram';
+export { takeRateLimitTokens, rateLimitBuckets } from './integration/outbound';
+export type { TokenBucketLimit, RateLimitClock, ConversationRateLimit } from './integration/outbound';
+export type { TokenBucket } from './store';

@@ -9,7 +9,7 @@ import {
   type ChannelInput, type ChannelRecord, type ChannelUpdate, type RedactedChannel, type RotateSecretOptions,
   type RotateSecretResult,
 } from './types';
-import { checkChannelInput, checkChannelUpdate, checkId, checkSecret } from './validate';
+import { checkChannelInput, checkChannelUpdate, checkId, checkPlatformSecret, checkSecret } from './validate';
 
 export interface ChannelRegistryOptions {
   /** Clock in ms, for secret expiry. Default `Date.now`. */
@@ -23,8 +23,12 @@ const LOCK_TTL_MS = 5_000;
 /** How long a writer waits for the lock before answering 503. */
 const LOCK_WAIT_MS = 5_000;
 
-/** A Standard Webhooks secret: `whsec_` + 24 random bytes in base64. */
-export function generateSecret(): string {
+/**
+ * A new webhook secret: a Standard Webhooks one (`whsec_` + 24 random bytes in base64), or for
+ * `platform` 'telegram' 32 random bytes in base64url (Telegram's secret_token alphabet).
+ */
+export function generateSecret(platform?: string): string {
+  if (platform === 'telegram') return randomBytes(32).toString('base64url');
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
@@ -148,9 +152,11 @@ export class ChannelRegistry {
     if (!Number.isFinite(graceSeconds) || graceSeconds < 0) {
       throw new BadRequestError('graceSeconds must be a number of seconds >= 0', { field: 'graceSeconds' });
     }
-    const secret = options.secret === undefined ? generateSecret() : checkSecret(options.secret);
+    const given = options.secret === undefined ? undefined : checkSecret(options.secret);
+    let secret = '';
     let previousExpireAt = 0;
     const channel = await this.modify(id, (record) => {
+      secret = given === undefined ? generateSecret(record.platform) : checkPlatformSecret(record.platform, given);
       const now = this.now();
       previousExpireAt = now + Math.round(graceSeconds * 1000);
       const kept = activeSecrets(record.secrets, now)

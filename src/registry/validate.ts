@@ -51,17 +51,35 @@ function settingsField(value: unknown): Record<string, unknown> {
   return settings;
 }
 
+/** Telegram's `secret_token` alphabet (setWebhook): 1-256 of A-Z, a-z, 0-9, `_` and `-`. */
+const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * Platform rules for webhook secrets, checked when a channel is created and when a secret is rotated:
+ * a secret the platform cannot send back would make every webhook fail verification.
+ */
+export function checkPlatformSecret(platform: string, secret: string, field = 'secret'): string {
+  if (platform === 'telegram' && !TELEGRAM_SECRET.test(secret)) {
+    throw new BadRequestError(
+      `${field}: a Telegram secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's alphabet for setWebhook's secret_token); rotate-secret without a secret generates one`,
+      { field },
+    );
+  }
+  return secret;
+}
+
 /** Validates a new channel; returns it with defaults filled in. */
 export function checkChannelInput(input: unknown): Required<ChannelInput> {
   const value = objectField('(body)', input);
   const secrets = value.secrets ?? [];
   if (!Array.isArray(secrets)) throw new BadRequestError('channel.secrets must be an array of strings', { field: 'secrets' });
+  const platform = checkPlatform(value.platform);
   const channel = {
     id: checkId('id', value.id),
     tenantId: checkId('tenantId', value.tenantId),
-    platform: checkPlatform(value.platform),
+    platform,
     credentials: value.credentials === undefined ? {} : objectField('credentials', value.credentials),
-    secrets: secrets.map((s, i) => checkSecret(s, `channel.secrets[${i}]`)),
+    secrets: secrets.map((s, i) => checkPlatformSecret(platform, checkSecret(s, `channel.secrets[${i}]`), `channel.secrets[${i}]`)),
     settings: value.settings === undefined ? {} : settingsField(value.settings),
     status: value.status === undefined ? 'active' : checkStatus(value.status),
   };

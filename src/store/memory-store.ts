@@ -1,5 +1,5 @@
 /** KeyValueStore in this process's memory: for one-process runs and unit tests. */
-import type { KeyValueStore, TokenBucketOptions, TokenBucketResult } from './types';
+import type { KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
 interface Entry { value: string; expiresAt: number | null }
 
@@ -90,6 +90,19 @@ export class MemoryStore implements KeyValueStore {
     }
     this.buckets.set(key, { tokens, at: now });
     return { allowed: false, remaining: 0, retryAfterMs: Math.ceil(((1 - tokens) / refillPerSecond) * 1000) };
+  }
+
+  async takeTokens(buckets: TokenBucket[], nowMs?: number): Promise<TokenBucketResult> {
+    const now = nowMs ?? this.now();
+    const levels = buckets.map(({ key, capacity, refillPerSecond }) => {
+      const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
+      return Math.min(capacity, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * refillPerSecond);
+    });
+    const wait = Math.max(0, ...buckets.map((b, i) => (levels[i]! >= 1 ? 0 : Math.ceil(((1 - levels[i]!) / b.refillPerSecond) * 1000))));
+    const allowed = wait === 0;
+    buckets.forEach((b, i) => this.buckets.set(b.key, { tokens: allowed ? levels[i]! - 1 : levels[i]!, at: now }));
+    const remaining = Math.floor(Math.min(...levels.map((l) => (allowed ? l - 1 : l))));
+    return { allowed, remaining: allowed ? remaining : 0, retryAfterMs: wait };
   }
 
   async ping() { return true; }

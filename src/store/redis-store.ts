@@ -1,7 +1,7 @@
 /** KeyValueStore on Redis (ioredis): shared by every node; compare-and-set and token buckets as Lua scripts. */
 import Redis, { type RedisOptions } from 'ioredis';
 import { isSentinelUrl, parseSentinelUrl } from './redis-url';
-import type { KeyValueStore, TokenBucketOptions, TokenBucketResult } from './types';
+import type { KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
 const REPLACE_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -36,10 +36,47 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
 return { allowed, math.floor(tokens), wait }`;
 
+// All or nothing over several buckets (KEYS[i] with ARGV capacity, rate pairs; the last ARGV is a clock
+// override in ms, or '' for the server's TIME): every bucket refilled, one token taken from each only if
+// each has one; else the longest wait.
+const TAKE_TOKENS = `
+local n = #KEYS
+local now = tonumber(ARGV[2 * n + 1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local levels = {}
+local wait = 0
+for i = 1, n do
+  local capacity = tonumber(ARGV[2 * i - 1])
+  local rate = tonumber(ARGV[2 * i])
+  local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
+  local tokens = tonumber(state[1]) or capacity
+  local at = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
+  levels[i] = tokens
+  if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) / rate * 1000)) end
+end
+local allowed = 0
+if wait == 0 then allowed = 1 end
+local remaining = -1
+for i = 1, n do
+  local capacity = tonumber(ARGV[2 * i - 1])
+  local rate = tonumber(ARGV[2 * i])
+  local tokens = levels[i] - allowed
+  if remaining < 0 or tokens < remaining then remaining = tokens end
+  redis.call('HSET', KEYS[i], 'tokens', tostring(tokens), 'at', now)
+  redis.call('PEXPIRE', KEYS[i], math.ceil(capacity / rate * 1000) + 1000)
+end
+if allowed == 0 then remaining = 0 end
+return { allowed, math.floor(remaining), wait }`;
+
 type ScriptedRedis = Redis & {
   sbReplaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<number>;
   sbDeleteIfEquals(key: string, expected: string): Promise<number>;
   sbTakeToken(key: string, capacity: number, rate: number): Promise<[number, number, number]>;
+  sbTakeTokens(numKeys: number, ...args: Array<string | number>): Promise<[number, number, number]>;
 };
 
 export interface RedisStoreOptions {
@@ -85,6 +122,7 @@ export class RedisStore implements KeyValueStore {
     client.defineCommand('sbReplaceIfEquals', { numberOfKeys: 1, lua: REPLACE_IF_EQUALS });
     client.defineCommand('sbDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
     client.defineCommand('sbTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
+    client.defineCommand('sbTakeTokens', { lua: TAKE_TOKENS });
     this.client = client as ScriptedRedis;
     this.client.on('ready', () => { this.connectedOnce = true; });
     // Errors surface on the commands that fail; without a listener ioredis would print each reconnect error.
@@ -165,6 +203,14 @@ export class RedisStore implements KeyValueStore {
   async takeToken(key: string, { capacity, refillPerSecond }: TokenBucketOptions): Promise<TokenBucketResult> {
     const redis = await this.c();
     const [allowed, remaining, wait] = await redis.sbTakeToken(this.k(key), capacity, refillPerSecond);
+    return { allowed: allowed === 1, remaining, retryAfterMs: wait };
+  }
+
+  async takeTokens(buckets: TokenBucket[], nowMs?: number): Promise<TokenBucketResult> {
+    const redis = await this.c();
+    const keys = buckets.map((b) => this.k(b.key));
+    const args = buckets.flatMap((b) => [b.capacity, b.refillPerSecond]);
+    const [allowed, remaining, wait] = await redis.sbTakeTokens(keys.length, ...keys, ...args, nowMs === undefined ? '' : Math.floor(nowMs));
     return { allowed: allowed === 1, remaining, retryAfterMs: wait };
   }
 

@@ -16,6 +16,11 @@ export interface TokenBucketOptions {
   refillPerSecond: number;
 }
 
+/** One bucket of an all-or-nothing {@link KeyValueStore.takeTokens}. */
+export interface TokenBucket extends TokenBucketOptions {
+  key: string;
+}
+
 /**
  * Atomic operations over string keys. Keys are prefixed by the store. TTLs are in milliseconds.
  * Every operation is atomic on its own key, on Redis across all nodes.
@@ -39,6 +44,12 @@ export interface KeyValueStore {
   setMembers(key: string): Promise<string[]>;
   /** Takes one token from the bucket at `key` (created full). */
   takeToken(key: string, options: TokenBucketOptions): Promise<TokenBucketResult>;
+  /**
+   * Takes one token from every bucket, or from none: allowed only when each has a token; otherwise
+   * `retryAfterMs` is the longest wait among them. `nowMs` replaces the store's clock (Redis: the
+   * server's) — for tests; production callers leave it out.
+   */
+  takeTokens(buckets: TokenBucket[], nowMs?: number): Promise<TokenBucketResult>;
   /** True when the backing server answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

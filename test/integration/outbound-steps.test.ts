@@ -189,6 +189,7 @@ describe('sendMessage pipeline', () => {
     const store = new MemoryStore();
     store.setIfAbsent = async () => { throw new Error('ECONNREFUSED'); };
     store.takeToken = async () => { throw new Error('ECONNREFUSED'); };
+    store.takeTokens = async () => { throw new Error('ECONNREFUSED'); };
     const send = jest.fn(async () => ({ messageId: 'm' }));
     const p = pipeline({ store, send });
     await expect(sendMessage(p, { channelId: 'c1', idempotencyKey: 'k', message: { conversationId: 'x', content: { type: 'text', text: 'hi' } } })).rejects.toMatchObject({ code: 503 });

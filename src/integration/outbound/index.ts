@@ -9,8 +9,11 @@ export {
   DEFAULT_QUEUE_MAX_IN_FLIGHT, DEFAULT_QUEUE_MAX_RETRIES,
 } from './options';
 export type { OutboundOptions, OutboundQueueOptions, ResolvedOutboundOptions } from './options';
-export { DEFAULT_RATE_LIMITS, DEFAULT_RATE_LIMIT, rateLimitFor, takeRateLimitToken } from './rate-limit';
-export type { RateLimit } from './rate-limit';
+export {
+  DEFAULT_RATE_LIMITS, DEFAULT_RATE_LIMIT, rateLimitFor, takeRateLimitToken, takeRateLimitTokens, rateLimitBuckets, rateLimitKey,
+  conversationRateLimitKey,
+} from './rate-limit';
+export type { RateLimit, TokenBucketLimit, RateLimitClock, ConversationRateLimit } from './rate-limit';
 export { withIdempotency, idempotencyStoreKey } from './idempotency';
 export type { RememberedOutcome, IdempotencyOptions } from './idempotency';
 export { EventOutbox, publishEvent } from './events';

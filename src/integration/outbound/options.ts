@@ -2,7 +2,7 @@
 import { ConfigError } from '../../errors';
 import { assertIntOption } from '../../errors/options';
 import { resolveRetryOptions, type RetryOptions } from '../../retry';
-import { checkRateLimit, type RateLimit } from './rate-limit';
+import { checkRateLimit, type ConversationRateLimit, type RateLimit } from './rate-limit';
 
 /** A send's idempotency key (and its first result) is kept 24 h. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -49,10 +49,17 @@ export interface OutboundOptions {
   /** How long a call waits for a concurrent send with the same key, in ms, before 409. Default {@link DEFAULT_IDEMPOTENCY_WAIT_MS} (30 s). */
   idempotencyWaitMs?: number;
   /**
-   * The per-channel token bucket, shared by all nodes (Redis). Default: by platform (see
-   * `DEFAULT_RATE_LIMITS`); a channel's `settings.rateLimit` overrides it; `false` turns it off.
+   * The per-channel token bucket, and an optional one per conversation (`perConversation`), shared by
+   * all nodes (Redis): `{ capacity, refillPerSecond, perConversation?: { capacity, refillPerSecond } }`.
+   * Default: by platform (see `DEFAULT_RATE_LIMITS`; Telegram 30/s per bot and 1/s per chat after a
+   * burst of 3); a channel's `settings.rateLimit` replaces it whole; `false` turns it off.
    */
   rateLimit?: RateLimit | false;
+  /**
+   * The bucket of one conversation, when it differs from `rateLimit.perConversation` (the Telegram
+   * integration gives group chats Telegram's 20 messages/minute). Return undefined for the default.
+   */
+  conversationRateLimit?: ConversationRateLimit;
   /** How long a send waits for a token, in ms, before `RateLimitError`. Default {@link DEFAULT_MAX_RATE_LIMIT_WAIT_MS} (5 s). */
   maxRateLimitWaitMs?: number;
   /** Time given to `checkHealth` / `validateCredentials`, in ms. Default {@link DEFAULT_CHECK_TIMEOUT_MS} (5 s). */
@@ -72,6 +79,7 @@ export interface ResolvedOutboundOptions {
   idempotencyClaimTtlMs: number;
   idempotencyWaitMs: number;
   rateLimit: RateLimit | false | undefined;
+  conversationRateLimit: ConversationRateLimit | undefined;
   maxRateLimitWaitMs: number;
   checkTimeoutMs: number;
   eventPublishAttempts: number;
@@ -90,6 +98,7 @@ export function resolveOutboundOptions(where: string, options: OutboundOptions =
     idempotencyClaimTtlMs: options.idempotencyClaimTtlMs ?? DEFAULT_IDEMPOTENCY_CLAIM_TTL_MS,
     idempotencyWaitMs: options.idempotencyWaitMs ?? DEFAULT_IDEMPOTENCY_WAIT_MS,
     rateLimit: options.rateLimit,
+    conversationRateLimit: options.conversationRateLimit,
     maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
     checkTimeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
     eventPublishAttempts: options.eventPublishAttempts ?? DEFAULT_EVENT_PUBLISH_ATTEMPTS,
@@ -104,6 +113,9 @@ export function resolveOutboundOptions(where: string, options: OutboundOptions =
     resolveRetryOptions(o.retry);
   } catch (err) {
     throw new ConfigError(`${where}: outbound.retry: ${(err as Error).message}`, { option: 'outbound.retry' }, err);
+  }
+  if (o.conversationRateLimit !== undefined && typeof o.conversationRateLimit !== 'function') {
+    throw new ConfigError(`${where}: option \`outbound.conversationRateLimit\` must be a function`, { option: 'outbound.conversationRateLimit' });
   }
   if (typeof o.idempotent !== 'boolean') throw new ConfigError(`${where}: option \`outbound.idempotent\` must be a boolean`, { option: 'outbound.idempotent' });
   int(where, 'idempotencyTtlMs', o.idempotencyTtlMs, 1000);

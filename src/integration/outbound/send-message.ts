@@ -9,7 +9,7 @@ import type { OutboundCounters } from './counters';
 import { publishEvent, type EventOutbox, type EventPublisher, type OutboxLogger } from './events';
 import { idempotencyStoreKey, withIdempotency } from './idempotency';
 import type { ResolvedOutboundOptions } from './options';
-import { rateLimitFor, rateLimitKey, takeRateLimitToken } from './rate-limit';
+import { rateLimitBuckets, rateLimitFor, takeRateLimitTokens } from './rate-limit';
 import { resolveOwnedChannel } from './resolve-channel';
 import { scrubError, scrubSecrets } from './scrub';
 import { recordRateLimitWait } from '../../metrics/context';
@@ -94,11 +94,12 @@ async function guardStore<T>(what: string, fn: () => Promise<T>, passThrough: ()
   }
 }
 
-/** Takes a token from the channel's bucket (waiting up to the bound); resolves at once without a limit. */
-function rateLimit(p: SendPipeline, channel: IntegrationConfig): Promise<void> {
+/** Takes a token from the channel's bucket and the conversation's (waiting up to the bound); resolves at once without a limit. */
+function rateLimit(p: SendPipeline, channel: IntegrationConfig, conversationId: string | undefined): Promise<void> {
   const limit = rateLimitFor(channel, p.options.rateLimit);
   if (!limit) return Promise.resolve();
-  return guardStore('rate limit', () => takeRateLimitToken(p.store, rateLimitKey(p.integration, channel.id), limit, p.options.maxRateLimitWaitMs))
+  const buckets = rateLimitBuckets(p.integration, channel.id, conversationId, limit, p.options.conversationRateLimit);
+  return guardStore('rate limit', () => takeRateLimitTokens(p.store, buckets, p.options.maxRateLimitWaitMs))
     .then((waited) => recordRateLimitWait(waited), (err: unknown) => { if (isErrorType(err, ERROR_TYPES.RATE_LIMITED)) p.counters.rateLimited++; throw err; });
 }
 
@@ -160,7 +161,7 @@ export async function sendMessage(p: SendPipeline, request: SendRequest): Promis
   const channel = await resolveOwnedChannel((id) => p.lookupChannel(id), request.channelId, p.platform, request.tenantId);
   const common = { integration: p.integration, channelId: channel.id, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) };
   if (request.idempotencyKey === undefined) {
-    const { result, event } = await deliver(p, channel, request, randomUUID(), rateLimit(p, channel));
+    const { result, event } = await deliver(p, channel, request, randomUUID(), rateLimit(p, channel, request.message?.conversationId));
     await event;
     return { ...common, ...result, duplicate: false };
   }
@@ -170,7 +171,7 @@ export async function sendMessage(p: SendPipeline, request: SendRequest): Promis
   const run = async () => {
     try {
       // The token is taken only once the key is ours: duplicates waiting on the key never spend one.
-      const delivered = await deliver(p, channel, request, key, rateLimit(p, channel));
+      const delivered = await deliver(p, channel, request, key, rateLimit(p, channel, request.message?.conversationId));
       event = delivered.event;
       return delivered.result;
     } catch (err) {

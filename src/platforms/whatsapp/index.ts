@@ -62,10 +62,10 @@ export const WHATSAPP_PAIR_RATE_LIMIT: RateLimit = Object.freeze({ capacity: 45,
 /**
  * Meta's pacing as the send rate limit (shared by every node through Redis): 80 messages/s per number
  * (a Cloud API number's default throughput), and {@link WHATSAPP_PAIR_RATE_LIMIT} per user
- * (`perConversation`, honoured where the outbound rate limiter has per-conversation buckets). A channel's
+ * (`perConversation`: a bucket per recipient, taken together with the number's). A channel's
  * `settings.rateLimit` replaces it, e.g. for a number upgraded to 1,000 messages/s.
  */
-export const WHATSAPP_RATE_LIMIT: RateLimit & { perConversation?: RateLimit | false } = Object.freeze({
+export const WHATSAPP_RATE_LIMIT: RateLimit = Object.freeze({
   capacity: 80, refillPerSecond: 80, perConversation: WHATSAPP_PAIR_RATE_LIMIT,
 });
 
