@@ -1,0 +1,231 @@
+/**
+ * The delivery history on Redis: one JSON record per delivery, a list of attempts, lexically sorted indexes
+ * per subscription and outcome. Every key carries the retention as its TTL (refreshed on write) and the
+ * indexes are trimmed by age, so the history stays bounded whatever the traffic.
+ */
+import Redis, { type RedisOptions } from 'ioredis';
+import type { DeliveryAttempt, DeliveryOutcome } from '../types';
+import {
+  DEFAULT_HISTORY_RETENTION_MS, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, indexMember, timeBound,
+  type DeliveryChange, type DeliveryPage, type HistoryStore, type PendingAttempt, type StoredDelivery,
+} from './types';
+
+const OUTCOMES: DeliveryOutcome[] = ['pending', 'succeeded', 'failed'];
+
+// A delivery joins its conversation's queue once; answers its position.
+const ENQUEUE = `
+local p = redis.call('LPOS', KEYS[1], ARGV[1])
+if not p then
+  redis.call('RPUSH', KEYS[1], ARGV[1])
+  p = redis.call('LLEN', KEYS[1]) - 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return p`;
+const DEQUEUE = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
+return redis.call('LINDEX', KEYS[1], 0)`;
+
+type ScriptedRedis = Redis & {
+  whEnqueue(key: string, id: string, ttlMs: number): Promise<number>;
+  whDequeue(key: string, id: string): Promise<string | null>;
+};
+
+export interface RedisHistoryOptions {
+  /** A `redis://` URL or an ioredis client (not closed by the store). */
+  redis: string | Redis;
+  /** Key prefix. Default `switchboard:wh:`. */
+  prefix?: string;
+  /** How long deliveries and attempts are kept. Default {@link DEFAULT_HISTORY_RETENTION_MS} (30 days). */
+  retentionMs?: number;
+  redisOptions?: RedisOptions;
+}
+
+/** Fail fast (the job is then not acknowledged and comes back) rather than queue commands while Redis is down. */
+const REDIS_DEFAULTS: RedisOptions = {
+  enableAutoPipelining: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 3_000, connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(times * 100, 2_000),
+};
+
+async function exec(multi: ReturnType<Redis['multi']>): Promise<void> {
+  const res = await multi.exec();
+  if (!res) throw new Error('history: transaction aborted');
+  for (const [err] of res) if (err) throw err;
+}
+
+export class RedisHistory implements HistoryStore {
+  readonly kind = 'redis' as const;
+  private readonly r: ScriptedRedis;
+  private readonly owns: boolean;
+  private readonly p: string;
+  private readonly ttl: number;
+  private readyOnce: Promise<void> | null = null;
+
+  constructor(o: RedisHistoryOptions) {
+    this.owns = typeof o.redis === 'string';
+    const client = typeof o.redis === 'string' ? new Redis(o.redis, { ...REDIS_DEFAULTS, ...o.redisOptions }) : o.redis;
+    client.defineCommand('whEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
+    client.defineCommand('whDequeue', { numberOfKeys: 1, lua: DEQUEUE });
+    client.on('error', () => undefined);
+    this.r = client as ScriptedRedis;
+    this.p = o.prefix ?? 'switchboard:wh:';
+    this.ttl = o.retentionMs ?? DEFAULT_HISTORY_RETENTION_MS;
+  }
+
+  private async c(): Promise<ScriptedRedis> {
+    if (this.r.status === 'ready') return this.r;
+    if (!this.readyOnce) {
+      this.readyOnce = new Promise<void>((resolve, reject) => {
+        const ok = () => { this.r.off('error', bad); resolve(); };
+        const bad = (e: Error) => { this.r.off('ready', ok); this.readyOnce = null; reject(e); };
+        this.r.once('ready', ok);
+        this.r.once('error', bad);
+      });
+    }
+    await this.readyOnce;
+    return this.r;
+  }
+
+  private k = {
+    d: (id: string) => `${this.p}d:${id}`,
+    a: (id: string) => `${this.p}a:${id}`,
+    n: (id: string) => `${this.p}n:${id}`,
+    i: (id: string) => `${this.p}i:${id}`,
+    x: (sub: string, which: DeliveryOutcome | 'all') => `${this.p}x:${sub}:${which}`,
+    f: (sub: string) => `${this.p}f:${sub}`,
+    q: (key: string) => `${this.p}q:${key}`,
+  };
+
+  async createDelivery(d: StoredDelivery): Promise<{ delivery: StoredDelivery; created: boolean }> {
+    const r = await this.c();
+    const created = (await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl, 'NX')) === 'OK';
+    if (!created) {
+      const existing = await this.getDelivery(d.deliveryId);
+      if (existing) return { delivery: existing, created: false };
+      await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl);
+    }
+    const member = indexMember(d);
+    const cutoff = `(${timeBound(Date.now() - this.ttl)}`;
+    const m = r.multi();
+    for (const which of ['all', d.outcome] as const) m.zadd(this.k.x(d.subscriptionId, which), 0, member);
+    for (const which of ['all', ...OUTCOMES] as const) {
+      m.zremrangebylex(this.k.x(d.subscriptionId, which), '-', cutoff);
+      m.pexpire(this.k.x(d.subscriptionId, which), this.ttl);
+    }
+    await exec(m);
+    return { delivery: d, created: true };
+  }
+
+  private indexMoves(m: ReturnType<Redis['multi']>, d: StoredDelivery): void {
+    const member = indexMember(d);
+    for (const o of OUTCOMES) if (o !== d.outcome) m.zrem(this.k.x(d.subscriptionId, o), member);
+    m.zadd(this.k.x(d.subscriptionId, d.outcome), 0, member);
+    m.zadd(this.k.x(d.subscriptionId, 'all'), 0, member);
+  }
+
+  async saveDelivery(d: StoredDelivery): Promise<void> {
+    const r = await this.c();
+    const m = r.multi();
+    m.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl);
+    this.indexMoves(m, d);
+    await exec(m);
+  }
+
+  async getDelivery(id: string): Promise<StoredDelivery | null> {
+    const r = await this.c();
+    const [raw, count, last] = await Promise.all([r.get(this.k.d(id)), r.llen(this.k.a(id)), r.lindex(this.k.a(id), -1)]);
+    if (!raw) return null;
+    const d = JSON.parse(raw) as StoredDelivery;
+    d.attemptCount = count;
+    if (last) d.lastAttemptAt = (JSON.parse(last) as DeliveryAttempt).at;
+    return d;
+  }
+
+  async attempts(id: string): Promise<DeliveryAttempt[]> {
+    const r = await this.c();
+    return (await r.lrange(this.k.a(id), 0, -1)).map((s) => JSON.parse(s) as DeliveryAttempt);
+  }
+
+  async beginAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>): Promise<number> {
+    const r = await this.c();
+    const attempt = await r.incr(this.k.n(id));
+    const m = r.multi();
+    m.pexpire(this.k.n(id), this.ttl);
+    m.hset(this.k.i(id), String(attempt), JSON.stringify({ ...pending, attempt }));
+    m.pexpire(this.k.i(id), this.ttl);
+    await exec(m);
+    return attempt;
+  }
+
+  async pendingAttempts(id: string): Promise<PendingAttempt[]> {
+    const r = await this.c();
+    return Object.values(await r.hgetall(this.k.i(id))).map((s) => JSON.parse(s) as PendingAttempt).sort((a, b) => a.attempt - b.attempt);
+  }
+
+  async finishAttempt(record: DeliveryAttempt, d: StoredDelivery, change: DeliveryChange): Promise<StoredDelivery> {
+    const r = await this.c();
+    const next: StoredDelivery = {
+      ...d, ...change, attemptCount: Math.max(d.attemptCount, record.attempt), lastAttemptAt: record.at,
+    };
+    if (!change.nextAttemptAt) delete next.nextAttemptAt;
+    const m = r.multi();
+    m.rpush(this.k.a(d.deliveryId), JSON.stringify(record));
+    m.pexpire(this.k.a(d.deliveryId), this.ttl);
+    m.hdel(this.k.i(d.deliveryId), String(record.attempt));
+    m.set(this.k.d(d.deliveryId), JSON.stringify(next), 'PX', this.ttl);
+    this.indexMoves(m, next);
+    await exec(m);
+    return next;
+  }
+
+  async listDeliveries(sub: string, opts: { outcome?: DeliveryOutcome; limit?: number; cursor?: string }): Promise<DeliveryPage> {
+    const r = await this.c();
+    const limit = Math.min(MAX_PAGE_LIMIT, Math.max(1, opts.limit ?? DEFAULT_PAGE_LIMIT));
+    const key = this.k.x(sub, opts.outcome ?? 'all');
+    const members = await r.zrevrangebylex(key, opts.cursor ? `(${opts.cursor}` : '+', '-', 'LIMIT', 0, limit + 1);
+    const page = members.slice(0, limit);
+    const ids = page.map((mb) => mb.slice(mb.indexOf('|') + 1));
+    const raws = ids.length ? await r.mget(...ids.map((id) => this.k.d(id))) : [];
+    const deliveries: StoredDelivery[] = [];
+    raws.forEach((raw, i) => {
+      if (raw) deliveries.push(JSON.parse(raw) as StoredDelivery);
+      else void r.zrem(key, page[i]!).catch(() => undefined); // expired
+    });
+    return { deliveries, nextCursor: members.length > limit ? page[page.length - 1]! : null };
+  }
+
+  async failedSince(sub: string, sinceMs: number): Promise<string[]> {
+    const r = await this.c();
+    const members = await r.zrangebylex(this.k.x(sub, 'failed'), `[${timeBound(sinceMs)}`, '+');
+    return members.map((mb) => mb.slice(mb.indexOf('|') + 1));
+  }
+
+  async markFailing(sub: string, nowMs: number): Promise<number> {
+    const r = await this.c();
+    await r.set(this.k.f(sub), String(nowMs), 'PX', this.ttl, 'NX');
+    return Number(await r.get(this.k.f(sub)) ?? nowMs);
+  }
+
+  async clearFailing(sub: string): Promise<void> {
+    const r = await this.c();
+    await r.del(this.k.f(sub));
+  }
+
+  async enqueue(key: string, id: string): Promise<number> {
+    const r = await this.c();
+    return Number(await r.whEnqueue(this.k.q(key), id, this.ttl));
+  }
+
+  async head(key: string): Promise<string | null> {
+    const r = await this.c();
+    return r.lindex(this.k.q(key), 0);
+  }
+
+  async dequeue(key: string, id: string): Promise<string | null> {
+    const r = await this.c();
+    return r.whDequeue(this.k.q(key), id);
+  }
+
+  async close(): Promise<void> {
+    if (this.owns) await this.r.quit().catch(() => this.r.disconnect());
+  }
+}

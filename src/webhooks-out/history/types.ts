@@ -1,0 +1,98 @@
+/** The delivery history: deliveries and their attempts, written before a job is acknowledged, bounded by a retention. */
+import type { Delivery, DeliveryAttempt, DeliveryOutcome } from '../types';
+import type { DeliveryJob } from '../delivery/job';
+
+/** 30 days: deliveries, attempts and their indexes expire after this. */
+export const DEFAULT_HISTORY_RETENTION_MS = 30 * 24 * 3_600_000;
+/** A page of deliveries holds 50 by default... */
+export const DEFAULT_PAGE_LIMIT = 50;
+/** ...and at most 500. */
+export const MAX_PAGE_LIMIT = 500;
+
+/** A delivery as stored: the public record plus what the worker needs (the job to re-send, the schedule). */
+export interface StoredDelivery extends Delivery {
+  tenantId: string;
+  job: DeliveryJob;
+  /** ISO 8601: when the next scheduled attempt is due (pending deliveries). */
+  nextAttemptAt?: string;
+  /** Scheduled attempts made since the delivery was created or recovered (indexes the retry schedule). */
+  scheduledAttempts: number;
+  /** The job was published (the fan-out does not publish it twice). */
+  queued?: boolean;
+}
+
+/** An attempt begun and not yet recorded: found on a later run, it is recorded as interrupted. */
+export interface PendingAttempt {
+  attempt: number;
+  trigger: 'scheduled' | 'manual';
+  at: string;
+  url: string;
+}
+
+/** What finishing an attempt changes on its delivery. */
+export interface DeliveryChange {
+  outcome: DeliveryOutcome;
+  nextAttemptAt?: string;
+  scheduledAttempts: number;
+}
+
+export interface DeliveryPage {
+  deliveries: StoredDelivery[];
+  nextCursor: string | null;
+}
+
+/**
+ * Where deliveries and attempts live. Every write either lands or rejects (the caller then does not
+ * acknowledge its job); records expire after the retention.
+ */
+export interface HistoryStore {
+  readonly kind: 'redis' | 'memory';
+  /** Stores `d` unless a delivery with its id exists; answers the stored one and whether it was created. */
+  createDelivery(d: StoredDelivery): Promise<{ delivery: StoredDelivery; created: boolean }>;
+  /** Replaces a delivery's stored fields (outcome, schedule, queued) and moves it between the outcome indexes. */
+  saveDelivery(d: StoredDelivery, previousOutcome?: DeliveryOutcome): Promise<void>;
+  /** The delivery with `attemptCount`/`lastAttemptAt` from its attempts; null when unknown or expired. */
+  getDelivery(deliveryId: string): Promise<StoredDelivery | null>;
+  /** Every attempt of a delivery, oldest first. */
+  attempts(deliveryId: string): Promise<DeliveryAttempt[]>;
+  /** Reserves the next attempt number and records the intent, before the request leaves. */
+  beginAttempt(deliveryId: string, pending: Omit<PendingAttempt, 'attempt'>): Promise<number>;
+  /** Attempts begun and never recorded (a process stopped mid-attempt, or the record write failed). */
+  pendingAttempts(deliveryId: string): Promise<PendingAttempt[]>;
+  /** Writes the attempt, clears its intent and applies `change` to the delivery — all or nothing. */
+  finishAttempt(record: DeliveryAttempt, d: StoredDelivery, change: DeliveryChange): Promise<StoredDelivery>;
+  /** Deliveries of a subscription, newest first, optionally one outcome; `cursor` from the previous page. */
+  listDeliveries(subscriptionId: string, opts: { outcome?: DeliveryOutcome; limit?: number; cursor?: string }): Promise<DeliveryPage>;
+  /** Ids of a subscription's failed deliveries created at or after `sinceMs`. */
+  failedSince(subscriptionId: string, sinceMs: number): Promise<string[]>;
+  /** Marks a subscription failing since `nowMs` unless it already is; answers since when it is failing. */
+  markFailing(subscriptionId: string, nowMs: number): Promise<number>;
+  /** A success: the subscription is not failing any more. */
+  clearFailing(subscriptionId: string): Promise<void>;
+  /** Ordering: puts a delivery in its conversation's queue (once); answers its position (0 = its turn). */
+  enqueue(orderKey: string, deliveryId: string): Promise<number>;
+  /** The delivery whose turn it is in the queue, or null. */
+  head(orderKey: string): Promise<string | null>;
+  /** Takes `deliveryId` off the queue if it is the head; answers the next head, or null. */
+  dequeue(orderKey: string, deliveryId: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+/** Delivery as the API shows it (no job, no internal fields). */
+export function publicDelivery(d: StoredDelivery): Delivery & { nextAttemptAt?: string } {
+  return {
+    deliveryId: d.deliveryId, subscriptionId: d.subscriptionId, eventType: d.eventType, eventId: d.eventId,
+    outcome: d.outcome, attemptCount: d.attemptCount, createdAt: d.createdAt,
+    ...(d.lastAttemptAt ? { lastAttemptAt: d.lastAttemptAt } : {}),
+    ...(d.nextAttemptAt && d.outcome === 'pending' ? { nextAttemptAt: d.nextAttemptAt } : {}),
+  };
+}
+
+/** Index member of a delivery: its creation time (fixed width) then its id, so lexical order is time order. */
+export function indexMember(d: Pick<Delivery, 'createdAt' | 'deliveryId'>): string {
+  return `${String(Date.parse(d.createdAt)).padStart(15, '0')}|${d.deliveryId}`;
+}
+
+export function timeBound(ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(15, '0');
+}
