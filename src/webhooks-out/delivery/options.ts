@@ -19,8 +19,6 @@ export const DEFAULT_DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
 export const DEFAULT_RETRY_AFTER_MIN_MS = 1_000;
 /** ...and never above 24 h. */
 export const DEFAULT_RETRY_AFTER_MAX_MS = 24 * 3_600_000;
-/** A job whose turn has not come (ordering) looks again after 1 s. */
-export const DEFAULT_ORDERING_POLL_MS = 1_000;
 /** Delivery jobs (and the events' fan-out) a node handles at once. */
 export const DEFAULT_DELIVERY_CONCURRENCY = 50;
 
@@ -41,8 +39,6 @@ export interface DeliveryOptions {
   /** Bounds of an honoured `Retry-After`. Defaults {@link DEFAULT_RETRY_AFTER_MIN_MS}, {@link DEFAULT_RETRY_AFTER_MAX_MS}. */
   retryAfterMinMs?: number;
   retryAfterMaxMs?: number;
-  /** Re-check interval of an ordered job waiting for its turn. Default {@link DEFAULT_ORDERING_POLL_MS}. */
-  orderingPollMs?: number;
   /** Jobs handled at once per node. Default {@link DEFAULT_DELIVERY_CONCURRENCY}. */
   concurrency?: number;
   /** Let subscription URLs reach private networks (`SWITCHBOARD_ALLOW_PRIVATE_URLS`). Default: the runtime's setting. */
@@ -68,7 +64,6 @@ export function resolveDeliveryOptions(options: DeliveryOptions = {}, allowPriva
     disableAfterFailingMs: DEFAULT_DISABLE_AFTER_FAILING_MS,
     retryAfterMinMs: DEFAULT_RETRY_AFTER_MIN_MS,
     retryAfterMaxMs: DEFAULT_RETRY_AFTER_MAX_MS,
-    orderingPollMs: DEFAULT_ORDERING_POLL_MS,
     concurrency: DEFAULT_DELIVERY_CONCURRENCY,
     random: Math.random,
     now: Date.now,
@@ -87,7 +82,6 @@ export function resolveDeliveryOptions(options: DeliveryOptions = {}, allowPriva
   ms('disableAfterFailingMs', 1);
   ms('retryAfterMinMs', 0);
   ms('retryAfterMaxMs', o.retryAfterMinMs);
-  ms('orderingPollMs', 1);
   ms('concurrency', 1);
   return o;
 }
