@@ -11,8 +11,9 @@ export async function recordInterrupted(rt: DeliveryRuntime, d: StoredDelivery):
   const pending = await rt.history.pendingAttempts(d.deliveryId);
   let current = d;
   for (const p of pending) {
-    // a manual attempt still running elsewhere is not interrupted: only those older than a deadline and a margin
-    if (rt.options.now() - Date.parse(p.at) < rt.options.attemptDeadlineMs + 5_000) continue;
+    // A scheduled job runs on one node at a time (JetStream keeps it in progress), so an earlier scheduled
+    // intent was interrupted; a manual attempt may still be running elsewhere until its deadline has passed.
+    if (p.trigger === 'manual' && rt.options.now() - Date.parse(p.at) < rt.options.attemptDeadlineMs + 5_000) continue;
     const record: DeliveryAttempt = {
       attemptId: attemptIdFor(d.deliveryId, p.attempt), deliveryId: d.deliveryId, subscriptionId: d.subscriptionId,
       eventType: d.eventType, attempt: p.attempt, trigger: p.trigger,

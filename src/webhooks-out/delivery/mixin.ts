@@ -30,6 +30,11 @@ export interface DeliveryMixinOptions extends DeliveryOptions {
   fanOutGroup?: string;
   /** Consumer group of the delivery worker. Default `webhooks-deliver`. */
   deliverGroup?: string;
+  /**
+   * How long JetStream waits for a job's ack before another node takes it (a node that died mid-attempt).
+   * A running job is kept with `working()`. Default: 30 s, at least twice the attempt deadline.
+   */
+  jobAckWaitMs?: number;
 }
 
 /** The `raw` a channel handler gets: a JetStream delivery (nak with delay, headers, info) or the memory adapter's. */
@@ -94,7 +99,7 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
     maxInFlight: resolvedProbe.concurrency,
     // every scheduled wait is a redelivery: room for the schedule, interruptions and record-write retries
     maxRetries: 1_000,
-    ackWaitMs: Math.max(30_000, 2 * resolvedProbe.attemptDeadlineMs),
+    ackWaitMs: o.jobAckWaitMs ?? Math.max(30_000, 2 * resolvedProbe.attemptDeadlineMs),
     retryBackoff: { initialDelayMs: 1_000, multiplier: 2, maxDelayMs: 60_000, jitter: 0.2 },
     async handler(this: Service, job: DeliveryJob, raw?: RawDelivery) {
       const rt = deliveryRuntime(this);

@@ -4,7 +4,7 @@ import { freshNamespace } from '../../integration/stack';
 import type { Delivery, DeliveryAttempt } from '../../../src/webhooks-out/types';
 import {
   TestLookup, newSecret, publishReceived, sleep, startSubscriber, startWebhooksNode, status, verifyWith, waitFor,
-  type Answer, type Subscriber, type WebhooksNode,
+  type Answer, type WebhooksNode,
 } from './helpers';
 
 let nats: ServerProcess;
