@@ -71,6 +71,16 @@ function storedAtOf(raw: RawDelivery | undefined): number {
   return Number.isFinite(ms) && ms > 0 ? ms : Date.now();
 }
 
+/** The subscriptions store, or (when it is not built in) a lookup with no subscriptions and an error in the log. */
+function defaultLookupOrNone(broker: ServiceBroker, logger: Service['logger']): SubscriptionLookup {
+  try {
+    return defaultLookup(broker);
+  } catch (err) {
+    logger.error(`${(err as Error).message}; no deliveries will be made`);
+    return { match: async () => [], get: async () => null, signingSecrets: async () => [], disable: async () => null };
+  }
+}
+
 /** The mixin. Put it in a service named `webhooks` (`WEBHOOKS_SERVICE`), beside the subscription actions. */
 export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSchema> {
   const namespace = o.namespace ?? process.env.SWITCHBOARD_NAMESPACE ?? NAMESPACE;
@@ -122,7 +132,7 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
       const broker = this.broker;
       const options = resolveDeliveryOptions(o, o.allowPrivateNetworks ?? brokerRuntime(broker).allowPrivateNetworks);
       const rt: DeliveryRuntime = {
-        lookup: (o.lookup ?? defaultLookup)(broker),
+        lookup: o.lookup ? o.lookup(broker) : defaultLookupOrNone(broker, this.logger),
         history: o.history ? o.history(broker) : createHistoryStore(broker, { retentionMs: o.historyRetentionMs }),
         options,
         publishJob: async (job, msgId) => { await broker.sendToChannel(deliver, job, { msgID: msgId }); },

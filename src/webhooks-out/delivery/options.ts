@@ -6,7 +6,7 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
   5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000,
 ]);
 /** Each wait is moved by up to ±20 % at random, so failed deliveries do not come back in lockstep. */
-export const DEFAULT_RETRY_JITTER = 0.2;
+export const DEFAULT_DELIVERY_JITTER = 0.2;
 /** The status and headers must arrive within 15 s; the body is read only until then too. */
 export const DEFAULT_ATTEMPT_DEADLINE_MS = 15_000;
 /** At most 64 KiB of an answer's body are read; the rest is never downloaded. */
@@ -26,7 +26,7 @@ export const DEFAULT_DELIVERY_CONCURRENCY = 50;
 export interface DeliveryOptions {
   /** Waits after the first attempt, one per retry. Default {@link DEFAULT_RETRY_SCHEDULE_MS}. */
   retryScheduleMs?: readonly number[];
-  /** Fraction (0–1) each wait moves at random, both ways. Default {@link DEFAULT_RETRY_JITTER}. */
+  /** Fraction (0–1) each wait moves at random, both ways. Default {@link DEFAULT_DELIVERY_JITTER}. */
   jitter?: number;
   /** Deadline of one attempt (status, headers and the body read). Default {@link DEFAULT_ATTEMPT_DEADLINE_MS}. */
   attemptDeadlineMs?: number;
@@ -57,7 +57,7 @@ const WHERE = 'webhooks';
 export function resolveDeliveryOptions(options: DeliveryOptions = {}, allowPrivateNetworks = false): ResolvedDeliveryOptions {
   const o: ResolvedDeliveryOptions = {
     retryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS,
-    jitter: DEFAULT_RETRY_JITTER,
+    jitter: DEFAULT_DELIVERY_JITTER,
     attemptDeadlineMs: DEFAULT_ATTEMPT_DEADLINE_MS,
     maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
     recordedBodyBytes: DEFAULT_RECORDED_BODY_BYTES,
