@@ -118,8 +118,10 @@ export class RedisHistory implements HistoryStore {
   private indexMoves(m: ReturnType<Redis['multi']>, d: StoredDelivery): void {
     const member = indexMember(d);
     for (const o of OUTCOMES) if (o !== d.outcome) m.zrem(this.k.x(d.subscriptionId, o), member);
-    m.zadd(this.k.x(d.subscriptionId, d.outcome), 0, member);
-    m.zadd(this.k.x(d.subscriptionId, 'all'), 0, member);
+    for (const which of [d.outcome, 'all'] as const) {
+      m.zadd(this.k.x(d.subscriptionId, which), 0, member);
+      m.pexpire(this.k.x(d.subscriptionId, which), this.ttl);
+    }
   }
 
   async saveDelivery(d: StoredDelivery): Promise<void> {
