@@ -9,6 +9,7 @@ import { startNats, startRedis, type ServerProcess } from '../../harness/servers
 import { freshNamespace } from '../../integration/stack';
 import type { DeliveryAttempt, Delivery } from '../../../src/webhooks-out/types';
 import { fanOut } from '../../../src/webhooks-out/delivery';
+import { createHistoryStore, type HistoryStore } from '../../../src/webhooks-out/history';
 import {
   TestLookup, newSecret, ok, publishReceived, runtimeOfNode, sleep, startSubscriber, startWebhooksNode, status, verifyWith, waitFor,
   type Subscriber, type WebhooksNode,
@@ -161,6 +162,28 @@ describe('retries', () => {
     await sleep(1_000);
     expect(s.sub.received.length).toBe(n);
     expect(delivery.attemptCount).toBe(n);
+  });
+});
+
+describe('the record before the ack', () => {
+  test('a record write that fails leaves the job unacked: it comes back, the lost attempt is recorded (INTERRUPTED), then the next one', async () => {
+    let failures = 3; // writeRecord tries 3 times: one whole run fails
+    const s = await setup({
+      history: (broker) => {
+        const real = createHistoryStore(broker);
+        return Object.assign(Object.create(real) as HistoryStore, {
+          finishAttempt: (...args: Parameters<HistoryStore['finishAttempt']>) => (failures-- > 0 ? Promise.reject(new Error('redis write lost')) : real.finishAttempt(...args)),
+          close: () => real.close(),
+        });
+      },
+    });
+    s.lookup.add({ id: 'sub_1', url: s.sub.url });
+    await publishReceived(s.node.broker, s.ns, { eventId: 'e1' });
+    await waitFor('two requests', () => s.sub.received.length >= 2, 20_000);
+    const id = s.sub.received[0]!.headers['webhook-id']!;
+    const { attempts } = await settled(s, id);
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.error?.code])).toEqual([[1, 'failed', 'INTERRUPTED'], [2, 'succeeded', undefined]]);
+    expect(s.sub.received).toHaveLength(2);
   });
 });
 
