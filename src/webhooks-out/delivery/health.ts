@@ -5,10 +5,7 @@ import type { DeliveryRuntime } from './runtime';
 
 /** Applies the verdict of a scheduled or manual attempt to the subscription; answers the reason if it was disabled. */
 export async function applyHealth(rt: DeliveryRuntime, sub: Subscription, verdict: Verdict): Promise<'gone' | 'failing' | undefined> {
-  if (verdict.kind === 'succeeded') {
-    await rt.history.clearFailing(sub.id);
-    return undefined;
-  }
+  if (verdict.kind === 'succeeded') return undefined; // the attempt's record cleared the failing mark
   if (verdict.kind === 'gone') {
     await rt.lookup.disable(sub.id, 'gone');
     rt.logger.warn(`webhooks: subscription ${sub.id} answered 410; disabled (gone)`);

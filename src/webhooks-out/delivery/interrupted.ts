@@ -1,14 +1,13 @@
 /** Step 1: attempts begun and never recorded (a process stopped mid-request, a lost record write) are recorded now, as failed. */
 import type { DeliveryAttempt } from '../types';
-import type { StoredDelivery } from '../history/types';
+import type { PendingAttempt, StoredDelivery } from '../history/types';
 import { attemptIdFor } from './ids';
 import type { DeliveryRuntime } from './runtime';
 
 export const INTERRUPTED = 'INTERRUPTED';
 
 /** Records each interrupted attempt of `d`; answers the delivery as it now stands. */
-export async function recordInterrupted(rt: DeliveryRuntime, d: StoredDelivery): Promise<StoredDelivery> {
-  const pending = await rt.history.pendingAttempts(d.deliveryId);
+export async function recordInterrupted(rt: DeliveryRuntime, d: StoredDelivery, pending: PendingAttempt[]): Promise<StoredDelivery> {
   let current = d;
   for (const p of pending) {
     // A scheduled job runs on one node at a time (JetStream keeps it in progress), so an earlier scheduled

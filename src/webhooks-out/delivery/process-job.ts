@@ -27,12 +27,12 @@ const DUE_MARGIN_MS = 250;
 
 /** Step 1. */
 async function load(rt: DeliveryRuntime, job: DeliveryJob): Promise<StoredDelivery> {
-  const existing = await rt.history.getDelivery(job.deliveryId);
+  const [existing, pending] = await Promise.all([rt.history.getDelivery(job.deliveryId), rt.history.pendingAttempts(job.deliveryId)]);
   const d = existing ?? (await rt.history.createDelivery({
     deliveryId: job.deliveryId, subscriptionId: job.subscriptionId, tenantId: job.tenantId, eventType: job.eventType, eventId: job.eventId,
     outcome: 'pending', attemptCount: 0, createdAt: new Date(rt.options.now()).toISOString(), job, scheduledAttempts: 0, queued: true,
   })).delivery;
-  return recordInterrupted(rt, d);
+  return pending.length ? recordInterrupted(rt, d, pending) : d;
 }
 
 /** Step 3: no attempt for a subscription that is gone or disabled; the delivery ends failed (recoverable later). */

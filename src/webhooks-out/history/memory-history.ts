@@ -81,6 +81,7 @@ export class MemoryHistory implements HistoryStore {
     if (!change.nextAttemptAt) delete next.nextAttemptAt;
     e.d = clone(next);
     e.expires = this.now() + this.retentionMs;
+    if (record.outcome === 'succeeded') this.failing.delete(d.subscriptionId);
     return next;
   }
 

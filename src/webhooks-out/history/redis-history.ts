@@ -11,6 +11,8 @@ import {
 } from './types';
 
 const OUTCOMES: DeliveryOutcome[] = ['pending', 'succeeded', 'failed'];
+/** Share of creates that also trim the indexes by age. */
+const TRIM_PROBABILITY = 0.02;
 
 // A delivery joins its conversation's queue once; answers its position.
 const ENQUEUE = `
@@ -21,6 +23,15 @@ if not p then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return p`;
+// Reserves the next attempt number and writes its intent, in one round trip.
+const BEGIN = `
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local intent = cjson.decode(ARGV[1])
+intent['attempt'] = n
+redis.call('HSET', KEYS[2], tostring(n), cjson.encode(intent))
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return n`;
 const DEQUEUE = `
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
 return redis.call('LINDEX', KEYS[1], 0)`;
@@ -28,6 +39,7 @@ return redis.call('LINDEX', KEYS[1], 0)`;
 type ScriptedRedis = Redis & {
   whEnqueue(key: string, id: string, ttlMs: number): Promise<number>;
   whDequeue(key: string, id: string): Promise<string | null>;
+  whBegin(counter: string, intents: string, intent: string, ttlMs: number): Promise<number>;
 };
 
 export interface RedisHistoryOptions {
@@ -65,6 +77,7 @@ export class RedisHistory implements HistoryStore {
     const client = typeof o.redis === 'string' ? new Redis(o.redis, { ...REDIS_DEFAULTS, ...o.redisOptions }) : o.redis;
     client.defineCommand('whEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
     client.defineCommand('whDequeue', { numberOfKeys: 1, lua: DEQUEUE });
+    client.defineCommand('whBegin', { numberOfKeys: 2, lua: BEGIN });
     client.on('error', () => undefined);
     this.r = client as ScriptedRedis;
     this.p = o.prefix ?? 'switchboard:wh:';
@@ -97,21 +110,26 @@ export class RedisHistory implements HistoryStore {
 
   async createDelivery(d: StoredDelivery): Promise<{ delivery: StoredDelivery; created: boolean }> {
     const r = await this.c();
-    const created = (await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl, 'NX')) === 'OK';
-    if (!created) {
-      const existing = await this.getDelivery(d.deliveryId);
-      if (existing) return { delivery: existing, created: false };
-      await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl);
-    }
+    // one round trip: the record (only if absent) and its index entries (idempotent for the same member)
     const member = indexMember(d);
-    const cutoff = `(${timeBound(Date.now() - this.ttl)}`;
     const m = r.multi();
-    for (const which of ['all', d.outcome] as const) m.zadd(this.k.x(d.subscriptionId, which), 0, member);
-    for (const which of ['all', ...OUTCOMES] as const) {
-      m.zremrangebylex(this.k.x(d.subscriptionId, which), '-', cutoff);
+    m.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl, 'NX');
+    for (const which of ['all', d.outcome] as const) {
+      m.zadd(this.k.x(d.subscriptionId, which), 0, member);
       m.pexpire(this.k.x(d.subscriptionId, which), this.ttl);
     }
-    await exec(m);
+    // trimmed by age now and then (every key also expires): bounded without a cost on every delivery
+    if (Math.random() < TRIM_PROBABILITY) {
+      const cutoff = `(${timeBound(Date.now() - this.ttl)}`;
+      for (const which of ['all', ...OUTCOMES] as const) m.zremrangebylex(this.k.x(d.subscriptionId, which), '-', cutoff);
+    }
+    const res = await m.exec();
+    if (!res) throw new Error('history: transaction aborted');
+    for (const [err] of res) if (err) throw err;
+    if (res[0]![1] === 'OK') return { delivery: d, created: true };
+    const existing = await this.getDelivery(d.deliveryId);
+    if (existing) return { delivery: existing, created: false };
+    await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl); // expired meanwhile
     return { delivery: d, created: true };
   }
 
@@ -149,13 +167,7 @@ export class RedisHistory implements HistoryStore {
 
   async beginAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>): Promise<number> {
     const r = await this.c();
-    const attempt = await r.incr(this.k.n(id));
-    const m = r.multi();
-    m.pexpire(this.k.n(id), this.ttl);
-    m.hset(this.k.i(id), String(attempt), JSON.stringify({ ...pending, attempt }));
-    m.pexpire(this.k.i(id), this.ttl);
-    await exec(m);
-    return attempt;
+    return Number(await r.whBegin(this.k.n(id), this.k.i(id), JSON.stringify(pending), this.ttl));
   }
 
   async pendingAttempts(id: string): Promise<PendingAttempt[]> {
@@ -175,6 +187,7 @@ export class RedisHistory implements HistoryStore {
     m.hdel(this.k.i(d.deliveryId), String(record.attempt));
     m.set(this.k.d(d.deliveryId), JSON.stringify(next), 'PX', this.ttl);
     this.indexMoves(m, next);
+    if (record.outcome === 'succeeded') m.del(this.k.f(d.subscriptionId));
     await exec(m);
     return next;
   }

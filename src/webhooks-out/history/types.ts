@@ -59,7 +59,7 @@ export interface HistoryStore {
   beginAttempt(deliveryId: string, pending: Omit<PendingAttempt, 'attempt'>): Promise<number>;
   /** Attempts begun and never recorded (a process stopped mid-attempt, or the record write failed). */
   pendingAttempts(deliveryId: string): Promise<PendingAttempt[]>;
-  /** Writes the attempt, clears its intent and applies `change` to the delivery — all or nothing. */
+  /** Writes the attempt, clears its intent and applies `change` to the delivery — all or nothing. A success also clears the subscription's failing mark. */
   finishAttempt(record: DeliveryAttempt, d: StoredDelivery, change: DeliveryChange): Promise<StoredDelivery>;
   /** Deliveries of a subscription, newest first, optionally one outcome; `cursor` from the previous page. */
   listDeliveries(subscriptionId: string, opts: { outcome?: DeliveryOutcome; limit?: number; cursor?: string }): Promise<DeliveryPage>;
