@@ -124,6 +124,7 @@ async function main(): Promise<void> {
           await Promise.all(Array.from({ length: Math.min(CONCURRENCY, events) }, async () => {
             while (nextEvent < events) { const e = nextEvent++; await publishReceived(pub, ns, { eventId: `e${e}`, conversationId: `c${e % 50}` }); }
           }));
+          if (process.env.BENCH_DEBUG) console.log(`published ${events} events in ${Date.now() - started} ms`);
           let state = await subscriber.ask({});
           while (state.count < total) {
             if (Date.now() - started > 600_000) throw new Error(`only ${state.count}/${total} delivered in 10 min`);
