@@ -193,3 +193,29 @@ test('the webhooks process killed (SIGKILL) mid-retry and mid-attempt: every ret
   expect(sub.received.length).toBe(12);
 }, 90_000);
 
+
+test('Redis down: fail closed — no attempt is made without its record, nothing is lost; once Redis is back every event is delivered once', async () => {
+  const ns = freshNamespace('wr');
+  const lookup = new TestLookup();
+  const sub = await startSubscriber();
+  open.push(sub);
+  lookup.add({ id: 'sub_1', url: sub.url });
+  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup, transporter: false });
+  open.push(node);
+  const pub = await publisher(ns);
+  await redis.stop();
+  try {
+    for (let i = 0; i < 5; i++) await publishReceived(pub, ns, { eventId: `e${i}` });
+    await sleep(1_500);
+    expect(sub.received).toHaveLength(0);
+  } finally {
+    await redis.start();
+  }
+  await waitFor('5 deliveries', () => byId(sub.received).size >= 5, 30_000);
+  const h = await waitFor('5 succeeded', async () => {
+    const x = await history(node, 'sub_1').catch(() => null);
+    return x && x.size === 5 && [...x.values()].every((d) => d.delivery.outcome === 'succeeded') ? x : null;
+  }, 20_000);
+  for (const { attempts } of h.values()) expect(attempts.map((a) => a.outcome)).toEqual(['succeeded']);
+  expect([...byId(sub.received).values()].every((n) => n === 1)).toBe(true);
+}, 90_000);
