@@ -69,7 +69,7 @@ export function deliveryActions(runtimeOf: (service: Service) => DeliveryRuntime
           deliveryId, subscriptionId: sub.id, tenantId: sub.tenantId, eventType: job.eventType, eventId: job.eventId,
           outcome: 'pending', attemptCount: 0, createdAt: job.timestamp, job, scheduledAttempts: 0,
         });
-        await rt.publishJob(job, jobMsgId(deliveryId));
+        await rt.publishJob(job, jobMsgId(deliveryId, job.generation));
         ctx.meta.$statusCode = 202;
         return { deliveryId };
       },
@@ -116,16 +116,15 @@ export function deliveryActions(runtimeOf: (service: Service) => DeliveryRuntime
         await ownedSubscription(rt, ctx.params.subscriptionId, tenantOf(ctx));
         const since = parseSince(ctx.params.since);
         const ids = (await rt.history.failedSince(ctx.params.subscriptionId, since)).slice(0, MAX_RECOVER);
-        const stamp = rt.options.now();
         let requeued = 0;
         for (const id of ids) {
           const d = await rt.history.getDelivery(id);
           if (!d || d.outcome !== 'failed') continue;
           const { nextAttemptAt: _drop, ...rest } = d;
-          await rt.history.saveDelivery({ ...rest, outcome: 'pending', scheduledAttempts: 0 }, 'failed');
-          const job: DeliveryJob = { ...d.job, trigger: 'scheduled' };
+          const job: DeliveryJob = { ...d.job, trigger: 'scheduled', generation: (d.job.generation ?? 0) + 1 };
+          await rt.history.saveDelivery({ ...rest, job, outcome: 'pending', scheduledAttempts: 0 }, 'failed');
           if (job.orderKey) await queueOrdered(rt, job as DeliveryJob & { orderKey: string });
-          else await rt.publishJob(job, `${jobMsgId(id)}:r${stamp}`);
+          else await rt.publishJob(job, jobMsgId(id, job.generation));
           requeued += 1;
         }
         ctx.meta.$statusCode = 202;

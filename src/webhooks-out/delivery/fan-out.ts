@@ -46,7 +46,7 @@ export async function enqueueJob(rt: DeliveryRuntime, job: DeliveryJob): Promise
   // already under way (an event redelivered after its jobs ran): nothing to publish
   if (!created && (delivery.outcome !== 'pending' || delivery.attemptCount > 0)) return;
   if (job.orderKey) await queueOrdered(rt, job as DeliveryJob & { orderKey: string });
-  else await rt.publishJob(job, jobMsgId(job.deliveryId));
+  else await rt.publishJob(job, jobMsgId(job.deliveryId, job.generation));
 }
 
 /** The composer: answers how many deliveries the event made. A failure rejects (the event is retried; nothing doubles). */

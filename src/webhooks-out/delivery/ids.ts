@@ -18,9 +18,12 @@ export function newDeliveryId(): string {
   return `msg_${base62(randomBytes(32), 27)}`;
 }
 
-/** The JetStream msg id of a delivery's scheduled job: one job per delivery whatever the event's redeliveries. */
-export function jobMsgId(deliveryId: string): string {
-  return `whjob:${deliveryId}`;
+/**
+ * The JetStream msg id of a delivery's scheduled job: one job per delivery whatever the event's redeliveries.
+ * `generation` counts recoveries: a recovered delivery's job is a new message.
+ */
+export function jobMsgId(deliveryId: string, generation = 0): string {
+  return generation > 0 ? `whjob:${deliveryId}:g${generation}` : `whjob:${deliveryId}`;
 }
 
 /** The JetStream msg id of a manual redelivery (the n-th asked for). */

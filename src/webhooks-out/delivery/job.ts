@@ -17,6 +17,8 @@ export interface DeliveryJob {
   trigger: 'scheduled' | 'manual';
   /** ms since the epoch: when the event was stored (for the lag). */
   storedAt?: number;
+  /** How many times the delivery was recovered (its job's msg id changes with it). */
+  generation?: number;
 }
 
 /** The channel delivery jobs travel on. */

@@ -67,7 +67,8 @@ function eventIdOf(raw: RawDelivery | undefined): string {
 
 function storedAtOf(raw: RawDelivery | undefined): number {
   const ns = raw?.info?.timestampNanos;
-  const ms = ns ? Math.floor(Number(BigInt(ns) / 1_000_000n)) : NaN;
+  // ms with µs precision: the order of events stored in the same millisecond is kept
+  const ms = ns ? Number(BigInt(ns) / 1_000n) / 1_000 : NaN;
   return Number.isFinite(ms) && ms > 0 ? ms : Date.now();
 }
 

@@ -25,13 +25,13 @@ export async function publishHead(rt: DeliveryRuntime, head: string | null): Pro
   if (!head) return;
   const d = await rt.history.getDelivery(head);
   if (!d) return;
-  await rt.publishJob(d.job, jobMsgId(d.deliveryId));
+  await rt.publishJob(d.job, jobMsgId(d.deliveryId, d.job.generation));
 }
 
 /** Queues an ordered job; publishes it when it is its turn. */
 export async function queueOrdered(rt: DeliveryRuntime, job: DeliveryJob & { orderKey: string }): Promise<void> {
-  const position = await rt.history.enqueue(job.orderKey, job.deliveryId);
-  if (position === 0) await rt.publishJob(job, jobMsgId(job.deliveryId));
+  const position = await rt.history.enqueue(job.orderKey, job.deliveryId, job.storedAt ?? Date.parse(job.timestamp));
+  if (position === 0) await rt.publishJob(job, jobMsgId(job.deliveryId, job.generation));
 }
 
 /** The delivery ended (succeeded or given up): its queue moves on. */
@@ -49,7 +49,7 @@ export async function isTurn(rt: DeliveryRuntime, job: DeliveryJob): Promise<boo
   for (let i = 0; i < 10; i++) {
     const head = await rt.history.head(job.orderKey);
     if (head === null) {
-      await rt.history.enqueue(job.orderKey, job.deliveryId);
+      await rt.history.enqueue(job.orderKey, job.deliveryId, job.storedAt ?? Date.parse(job.timestamp));
       continue;
     }
     if (head === job.deliveryId) return true;

@@ -13,7 +13,7 @@ export class MemoryHistory implements HistoryStore {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
   private readonly failing = new Map<string, number>();
-  private readonly queues = new Map<string, string[]>();
+  private readonly queues = new Map<string, Array<{ id: string; score: number }>>();
 
   constructor(private readonly retentionMs: number = DEFAULT_HISTORY_RETENTION_MS, private readonly now: () => number = Date.now) {}
 
@@ -113,23 +113,25 @@ export class MemoryHistory implements HistoryStore {
 
   async clearFailing(sub: string) { this.failing.delete(sub); }
 
-  async enqueue(key: string, id: string) {
+  async enqueue(key: string, id: string, score: number) {
     const q = this.queues.get(key) ?? [];
     this.queues.set(key, q);
-    const at = q.indexOf(id);
-    if (at >= 0) return at;
-    q.push(id);
-    return q.length - 1;
+    if (!q.some((x) => x.id === id)) {
+      q.push({ id, score });
+      q.sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    return q.findIndex((x) => x.id === id);
   }
 
-  async head(key: string) { return this.queues.get(key)?.[0] ?? null; }
+  async head(key: string) { return this.queues.get(key)?.[0]?.id ?? null; }
 
   async dequeue(key: string, id: string) {
     const q = this.queues.get(key);
     if (!q) return null;
-    if (q[0] === id) q.shift();
+    const at = q.findIndex((x) => x.id === id);
+    if (at >= 0) q.splice(at, 1);
     if (q.length === 0) { this.queues.delete(key); return null; }
-    return q[0]!;
+    return q[0]!.id;
   }
 
   async close() { /* nothing held */ }

@@ -15,14 +15,11 @@ const OUTCOMES: DeliveryOutcome[] = ['pending', 'succeeded', 'failed'];
 const TRIM_PROBABILITY = 0.02;
 
 // A delivery joins its conversation's queue once; answers its position.
+// A queue is a sorted set by the event's stored time, so it keeps the events' order whatever order they join in.
 const ENQUEUE = `
-local p = redis.call('LPOS', KEYS[1], ARGV[1])
-if not p then
-  redis.call('RPUSH', KEYS[1], ARGV[1])
-  p = redis.call('LLEN', KEYS[1]) - 1
-end
+redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return p`;
+return redis.call('ZRANK', KEYS[1], ARGV[1])`;
 // Reserves the next attempt number and writes its intent, in one round trip.
 const BEGIN = `
 local n = redis.call('INCR', KEYS[1])
@@ -33,11 +30,11 @@ redis.call('HSET', KEYS[2], tostring(n), cjson.encode(intent))
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return n`;
 const DEQUEUE = `
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then redis.call('LPOP', KEYS[1]) end
-return redis.call('LINDEX', KEYS[1], 0)`;
+redis.call('ZREM', KEYS[1], ARGV[1])
+return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
 
 type ScriptedRedis = Redis & {
-  whEnqueue(key: string, id: string, ttlMs: number): Promise<number>;
+  whEnqueue(key: string, id: string, ttlMs: number, score: number): Promise<number>;
   whDequeue(key: string, id: string): Promise<string | null>;
   whBegin(counter: string, intents: string, intent: string, ttlMs: number): Promise<number>;
 };
@@ -225,19 +222,19 @@ export class RedisHistory implements HistoryStore {
     await r.del(this.k.f(sub));
   }
 
-  async enqueue(key: string, id: string): Promise<number> {
+  async enqueue(key: string, id: string, score: number): Promise<number> {
     const r = await this.c();
-    return Number(await r.whEnqueue(this.k.q(key), id, this.ttl));
+    return Number(await r.whEnqueue(this.k.q(key), id, this.ttl, score));
   }
 
   async head(key: string): Promise<string | null> {
     const r = await this.c();
-    return r.lindex(this.k.q(key), 0);
+    return (await r.zrange(this.k.q(key), 0, 0))[0] ?? null;
   }
 
   async dequeue(key: string, id: string): Promise<string | null> {
     const r = await this.c();
-    return r.whDequeue(this.k.q(key), id);
+    return (await r.whDequeue(this.k.q(key), id)) ?? null;
   }
 
   async close(): Promise<void> {

@@ -69,11 +69,11 @@ export interface HistoryStore {
   markFailing(subscriptionId: string, nowMs: number): Promise<number>;
   /** A success: the subscription is not failing any more. */
   clearFailing(subscriptionId: string): Promise<void>;
-  /** Ordering: puts a delivery in its conversation's queue (once); answers its position (0 = its turn). */
-  enqueue(orderKey: string, deliveryId: string): Promise<number>;
+  /** Ordering: puts a delivery in its conversation's queue (once), ordered by `score` (the event's stored time); answers its position (0 = its turn). */
+  enqueue(orderKey: string, deliveryId: string, score: number): Promise<number>;
   /** The delivery whose turn it is in the queue, or null. */
   head(orderKey: string): Promise<string | null>;
-  /** Takes `deliveryId` off the queue if it is the head; answers the next head, or null. */
+  /** Takes `deliveryId` off the queue; answers the head, or null. */
   dequeue(orderKey: string, deliveryId: string): Promise<string | null>;
   close(): Promise<void>;
 }

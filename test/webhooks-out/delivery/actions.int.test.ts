@@ -149,4 +149,18 @@ describe("ordering: 'conversation'", () => {
     const texts = sub.received.map((r) => (r.body.data.message as { content: { text: string } }).content.text);
     expect(texts).toEqual(['x1', 'x1', 'x2']);
   });
+
+  test('recover re-queues failed deliveries of an ordered subscription, in order, right after they failed', async () => {
+    const { node, lookup, sub, ns } = await setup({ retryScheduleMs: [] });
+    lookup.add({ id: 'sub_1', url: sub.url, ordering: 'conversation' });
+    sub.fallback = status(500);
+    for (const text of ['o1', 'o2', 'o3']) await publishReceived(node.broker, ns, { eventId: text, conversationId: 'O', text });
+    await waitFor('3 failed', async () => (await call<Page>(node, 'listDeliveries', { tenantId: 't1', subscriptionId: 'sub_1', outcome: 'failed' })).deliveries.length === 3);
+    const before = sub.received.length;
+    sub.fallback = status(200);
+    expect(await call(node, 'recover', { tenantId: 't1', subscriptionId: 'sub_1', since: Date.now() - 60_000 })).toEqual({ requeued: 3 });
+    await waitFor('3 succeeded', async () => (await call<Page>(node, 'listDeliveries', { tenantId: 't1', subscriptionId: 'sub_1', outcome: 'succeeded' })).deliveries.length === 3);
+    const texts = sub.received.slice(before).map((r) => (r.body.data.message as { content: { text: string } }).content.text);
+    expect(texts).toEqual(['o1', 'o2', 'o3']);
+  });
 });

@@ -88,13 +88,14 @@ export function historyContract(name: string, make: () => Promise<{ store: Histo
       expect(await store.markFailing('sub_1', 7000)).toBe(7000);
     });
 
-    test('queues: joined once, the head moves on only when the head leaves', async () => {
-      expect(await store.enqueue('k', 'a')).toBe(0);
-      expect(await store.enqueue('k', 'b')).toBe(1);
-      expect(await store.enqueue('k', 'a')).toBe(0);
-      expect(await store.dequeue('k', 'b')).toBe('a');
+    test('queues: joined once, in the order of the events whatever order they join in', async () => {
+      expect(await store.enqueue('k', 'b', 2000.5)).toBe(0);
+      expect(await store.enqueue('k', 'a', 2000.25)).toBe(0); // stored earlier, joined later: goes first
+      expect(await store.enqueue('k', 'c', 3000)).toBe(2);
+      expect(await store.enqueue('k', 'a', 9999)).toBe(0);
       expect(await store.head('k')).toBe('a');
       expect(await store.dequeue('k', 'a')).toBe('b');
+      expect(await store.dequeue('k', 'c')).toBe('b');
       expect(await store.dequeue('k', 'b')).toBeNull();
       expect(await store.head('k')).toBeNull();
     });

@@ -18,7 +18,7 @@ test('every key the history writes expires (the retention)', async () => {
   await store.beginAttempt('msg_1', { trigger: 'scheduled', at: new Date().toISOString(), url: 'http://x' });
   await store.finishAttempt({ attemptId: 'a', deliveryId: 'msg_1', subscriptionId: 'sub_1', eventType: 'x', attempt: 1, trigger: 'scheduled', request: { url: 'http://x', method: 'POST', headers: {}, bodyBytes: 0 }, durationMs: 1, outcome: 'failed', at: new Date().toISOString() }, d, { outcome: 'failed', scheduledAttempts: 1 });
   await store.markFailing('sub_1', Date.now());
-  await store.enqueue('q', 'msg_1');
+  await store.enqueue('q', 'msg_1', Date.now());
   const r = new Redis(redis.url);
   const keys = await r.keys('ttl:*');
   expect(keys.length).toBeGreaterThanOrEqual(6);
