@@ -11,6 +11,8 @@ import type { SubscriptionLookup } from '../types';
 import { deliveryActions } from './actions';
 import { defaultLookup } from './default-lookup';
 import { fanOut } from './fan-out';
+import { conversationOf } from './ordering';
+import { KeyedSerial } from './serial';
 import { deliverChannel, type DeliveryJob } from './job';
 import { resolveDeliveryOptions, type DeliveryOptions } from './options';
 import { processJob } from './process-job';
@@ -92,6 +94,9 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
     [names.MESSAGE_FAILED, 'message.failed'], [names.MESSAGE_STATUS, 'message.status'],
   ];
   const resolvedProbe = resolveDeliveryOptions(o); // option errors surface when the service is defined
+  // Events of one conversation are fanned out one after another on a node (the consumer hands them over in
+  // stream order), so an ordered subscription's queue receives them in that order.
+  const serial = new KeyedSerial();
   const channels: Record<string, unknown> = {};
   for (const [channel, eventType] of events) {
     channels[channel] = {
@@ -101,7 +106,10 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
       retryBackoff: { initialDelayMs: 500, multiplier: 2, maxDelayMs: 60_000, jitter: 0.2 },
       async handler(this: Service, payload: { tenantId?: unknown }, raw?: RawDelivery) {
         if (typeof payload?.tenantId !== 'string') return; // not a tenant's event: nothing to deliver
-        await fanOut(deliveryRuntime(this), { eventType, eventId: eventIdOf(raw), tenantId: payload.tenantId, data: payload, storedAt: storedAtOf(raw) });
+        const conversation = conversationOf(payload);
+        const event = { eventType, eventId: eventIdOf(raw), tenantId: payload.tenantId, data: payload, storedAt: storedAtOf(raw) };
+        const rt = deliveryRuntime(this);
+        await serial.run(conversation === undefined ? undefined : `${payload.tenantId}\0${conversation}`, () => fanOut(rt, event));
       },
     };
   }

@@ -163,4 +163,13 @@ describe("ordering: 'conversation'", () => {
     const texts = sub.received.slice(before).map((r) => (r.body.data.message as { content: { text: string } }).content.text);
     expect(texts).toEqual(['o1', 'o2', 'o3']);
   });
+
+  test('a burst of one conversation (published at once) arrives in the order it was stored', async () => {
+    const { node, lookup, sub, ns } = await setup();
+    lookup.add({ id: 'sub_1', url: sub.url, ordering: 'conversation' });
+    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => publishReceived(node.broker, ns, { eventId: `b${i}`, conversationId: 'B', text: `b${i}` })));
+    const storedOrder = acks.map((a, i) => ({ seq: a.seq, text: `b${i}` })).sort((x, y) => x.seq - y.seq).map((x) => x.text);
+    await waitFor('20 deliveries', () => sub.received.length >= 20, 20_000);
+    expect(sub.received.map((r) => (r.body.data.message as { content: { text: string } }).content.text)).toEqual(storedOrder);
+  });
 });
