@@ -13,7 +13,7 @@ import { defaultLookup } from './default-lookup';
 import { fanOut } from './fan-out';
 import { conversationOf } from './ordering';
 import { KeyedSerial } from './serial';
-import { deliverChannel, type DeliveryJob } from './job';
+import { deliverChannel, subscriptionDisabledChannel, type DeliveryJob } from './job';
 import { resolveDeliveryOptions, type DeliveryOptions } from './options';
 import { processJob } from './process-job';
 import type { DeliveryRuntime } from './runtime';
@@ -150,9 +150,11 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
       (this as WithRuntime)[RUNTIME] = rt;
     },
     async started(this: Service) {
-      // the deliver stream exists before the first job is published (the worker's subscription also makes it)
+      // the deliver stream exists before the first job is published (the worker's subscription also makes it),
+      // and so does the one `disable` (410, failing) publishes on
       const adapter = (this.broker as unknown as { channelAdapter?: { ensureStream?: (c: string) => Promise<unknown> } }).channelAdapter;
       await adapter?.ensureStream?.(deliver);
+      await adapter?.ensureStream?.(subscriptionDisabledChannel(namespace));
     },
     async stopped(this: Service) {
       await (this as WithRuntime)[RUNTIME]?.history.close();

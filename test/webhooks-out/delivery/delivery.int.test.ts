@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
 import { freshNamespace } from '../../integration/stack';
 import type { DeliveryAttempt, Delivery } from '../../../src/webhooks-out/types';
-import { fanOut } from '../../../src/webhooks-out/delivery';
+import { fanOut, subscriptionDisabledChannel } from '../../../src/webhooks-out/delivery';
+import { readStream } from '../../integration/outbound-stack';
 import { createHistoryStore, type HistoryStore } from '../../../src/webhooks-out/history';
 import {
   TestLookup, newSecret, ok, publishReceived, runtimeOfNode, sleep, startSubscriber, startWebhooksNode, status, verifyWith, waitFor,
@@ -195,6 +196,8 @@ describe('answers that misbehave', () => {
     await publishReceived(s.node.broker, s.ns, { eventId: 'e1' });
     await waitFor('disabled', () => s.lookup.disabled.length > 0);
     expect(s.lookup.disabled).toEqual([{ id: 'sub_1', reason: 'gone' }]);
+    const events = await waitFor('the disabled event', async () => { const x = await readStream(nats.url, subscriptionDisabledChannel(s.ns)); return x.length ? x : null; });
+    expect(events.map((e) => e.data)).toEqual([{ subscriptionId: 'sub_1', tenantId: 't1', reason: 'gone' }]);
     const { delivery, attempts } = await settled(s, s.sub.received[0]!.headers['webhook-id']!, 'failed');
     expect(delivery.attemptCount).toBe(1);
     expect(attempts[0]).toMatchObject({ outcome: 'failed', response: { status: 410 }, error: { code: 'GONE' } });
