@@ -24,7 +24,7 @@ const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,50').split(',').map(Number);
-const FAN = [1, 10, 100];
+const FAN = (process.env.BENCH_FAN ?? '1,10,100').split(',').map(Number);
 
 // ── role: the subscriber (child process) ──────────────────────────────────────
 async function serveSubscriber(): Promise<void> {
