@@ -5,7 +5,7 @@
  */
 import type { Context, Service, ServiceActionsSchema } from 'moleculer';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors';
-import { publicDelivery, type StoredDelivery } from '../history/types';
+import { publicDelivery, withoutSchedule, type StoredDelivery } from '../history/types';
 import { WEBHOOKS_ACTIONS, type DeliveryOutcome, type Subscription } from '../types';
 import { manualJobMsgId, newDeliveryId, jobMsgId } from './ids';
 import type { DeliveryJob } from './job';
@@ -120,7 +120,7 @@ export function deliveryActions(runtimeOf: (service: Service) => DeliveryRuntime
         for (const id of ids) {
           const d = await rt.history.getDelivery(id);
           if (!d || d.outcome !== 'failed') continue;
-          const { nextAttemptAt: _drop, ...rest } = d;
+          const rest = withoutSchedule(d);
           const job: DeliveryJob = { ...d.job, trigger: 'scheduled', generation: (d.job.generation ?? 0) + 1 };
           await rt.history.saveDelivery({ ...rest, job, outcome: 'pending', scheduledAttempts: 0 }, 'failed');
           if (job.orderKey) await queueOrdered(rt, job as DeliveryJob & { orderKey: string });

@@ -7,12 +7,14 @@ import type { DeliveryRuntime } from './runtime';
 export const INTERRUPTED = 'INTERRUPTED';
 
 /** Records each interrupted attempt of `d`; answers the delivery as it now stands. */
-export async function recordInterrupted(rt: DeliveryRuntime, d: StoredDelivery, pending: PendingAttempt[]): Promise<StoredDelivery> {
+export async function recordInterrupted(rt: DeliveryRuntime, d: StoredDelivery, pending: PendingAttempt[], by: 'scheduled' | 'manual'): Promise<StoredDelivery> {
   let current = d;
   for (const p of pending) {
-    // A scheduled job runs on one node at a time (JetStream keeps it in progress), so an earlier scheduled
-    // intent was interrupted; a manual attempt may still be running elsewhere until its deadline has passed.
-    if (p.trigger === 'manual' && rt.options.now() - Date.parse(p.at) < rt.options.attemptDeadlineMs + 5_000) continue;
+    // A scheduled job runs on one node at a time (JetStream keeps it in progress), so the scheduled job finds
+    // an earlier scheduled intent interrupted; any other attempt may still be running elsewhere until its
+    // deadline has passed.
+    const mine = by === 'scheduled' && p.trigger === 'scheduled';
+    if (!mine && rt.options.now() - Date.parse(p.at) < rt.options.attemptDeadlineMs + 5_000) continue;
     const record: DeliveryAttempt = {
       attemptId: attemptIdFor(d.deliveryId, p.attempt), deliveryId: d.deliveryId, subscriptionId: d.subscriptionId,
       eventType: d.eventType, attempt: p.attempt, trigger: p.trigger,

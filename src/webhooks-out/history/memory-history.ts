@@ -2,7 +2,7 @@
 import type { DeliveryAttempt, DeliveryOutcome } from '../types';
 import {
   DEFAULT_HISTORY_RETENTION_MS, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, indexMember, timeBound,
-  type DeliveryChange, type DeliveryPage, type HistoryStore, type PendingAttempt, type StoredDelivery,
+  applyChange, type Claim, type ClaimOptions, type DeliveryChange, type DeliveryPage, type HistoryStore, type PendingAttempt, type StoredDelivery,
 } from './types';
 
 interface Entry { d: StoredDelivery; attempts: DeliveryAttempt[]; next: number; pending: Map<number, PendingAttempt>; expires: number }
@@ -60,6 +60,16 @@ export class MemoryHistory implements HistoryStore {
     return clone(this.entry(id)?.attempts ?? []);
   }
 
+  async claimAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>, o: ClaimOptions): Promise<Claim> {
+    const e = this.entry(id);
+    if (!e) return { kind: 'missing' };
+    if (e.pending.size > 0) return { kind: 'interrupted' };
+    const delivery = this.view(e);
+    if (o.scheduled && delivery.outcome !== 'pending') return { kind: 'ended', delivery };
+    if (o.scheduled && delivery.dueAtMs !== undefined && delivery.dueAtMs - o.nowMs > o.dueMarginMs) return { kind: 'notDue', delivery, waitMs: delivery.dueAtMs - o.nowMs };
+    return { kind: 'begun', delivery, attempt: await this.beginAttempt(id, pending) };
+  }
+
   async beginAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>) {
     const e = this.entry(id);
     if (!e) throw new Error(`history: delivery ${id} not found`);
@@ -77,8 +87,8 @@ export class MemoryHistory implements HistoryStore {
     if (!e) throw new Error(`history: delivery ${d.deliveryId} not found`);
     e.attempts.push(clone(record));
     e.pending.delete(record.attempt);
-    const next: StoredDelivery = { ...clone(d), ...change, attemptCount: e.attempts.length, lastAttemptAt: record.at };
-    if (!change.nextAttemptAt) delete next.nextAttemptAt;
+    const next = applyChange(clone(d), change, record);
+    next.attemptCount = e.attempts.length;
     e.d = clone(next);
     e.expires = this.now() + this.retentionMs;
     if (record.outcome === 'succeeded') this.failing.delete(d.subscriptionId);

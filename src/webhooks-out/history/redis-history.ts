@@ -6,8 +6,8 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import type { DeliveryAttempt, DeliveryOutcome } from '../types';
 import {
-  DEFAULT_HISTORY_RETENTION_MS, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, indexMember, timeBound,
-  type DeliveryChange, type DeliveryPage, type HistoryStore, type PendingAttempt, type StoredDelivery,
+  DEFAULT_HISTORY_RETENTION_MS, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, applyChange, indexMember, timeBound,
+  type Claim, type ClaimOptions, type DeliveryChange, type DeliveryPage, type HistoryStore, type PendingAttempt, type StoredDelivery,
 } from './types';
 
 const OUTCOMES: DeliveryOutcome[] = ['pending', 'succeeded', 'failed'];
@@ -29,6 +29,26 @@ intent['attempt'] = n
 redis.call('HSET', KEYS[2], tostring(n), cjson.encode(intent))
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return n`;
+// Reads a delivery and, if it may be attempted now, reserves the attempt number and writes the intent (one round trip).
+// KEYS: d, a, i, n. ARGV: intent JSON, scheduled (1/0), now ms, due margin ms, ttl ms.
+const CLAIM = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {'missing'} end
+if redis.call('HLEN', KEYS[3]) > 0 then return {'interrupted'} end
+local count = redis.call('LLEN', KEYS[2])
+if ARGV[2] == '1' then
+  local d = cjson.decode(raw)
+  if d['outcome'] ~= 'pending' then return {'ended', raw, count} end
+  local due = tonumber(d['dueAtMs'])
+  if due and due - tonumber(ARGV[3]) > tonumber(ARGV[4]) then return {'notDue', raw, count} end
+end
+local n = redis.call('INCR', KEYS[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[5])
+local intent = cjson.decode(ARGV[1])
+intent['attempt'] = n
+redis.call('HSET', KEYS[3], tostring(n), cjson.encode(intent))
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+return {'begun', raw, count, n}`;
 const DEQUEUE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
@@ -37,6 +57,7 @@ type ScriptedRedis = Redis & {
   whEnqueue(key: string, id: string, ttlMs: number, score: number): Promise<number>;
   whDequeue(key: string, id: string): Promise<string | null>;
   whBegin(counter: string, intents: string, intent: string, ttlMs: number): Promise<number>;
+  whClaim(d: string, a: string, i: string, n: string, intent: string, scheduled: string, now: number, margin: number, ttl: number): Promise<[string, string?, number?, number?]>;
 };
 
 export interface RedisHistoryOptions {
@@ -75,6 +96,7 @@ export class RedisHistory implements HistoryStore {
     client.defineCommand('whEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
     client.defineCommand('whDequeue', { numberOfKeys: 1, lua: DEQUEUE });
     client.defineCommand('whBegin', { numberOfKeys: 2, lua: BEGIN });
+    client.defineCommand('whClaim', { numberOfKeys: 4, lua: CLAIM });
     client.on('error', () => undefined);
     this.r = client as ScriptedRedis;
     this.p = o.prefix ?? 'switchboard:wh:';
@@ -162,6 +184,17 @@ export class RedisHistory implements HistoryStore {
     return (await r.lrange(this.k.a(id), 0, -1)).map((s) => JSON.parse(s) as DeliveryAttempt);
   }
 
+  async claimAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>, o: ClaimOptions): Promise<Claim> {
+    const r = await this.c();
+    const [kind, raw, count, n] = await r.whClaim(this.k.d(id), this.k.a(id), this.k.i(id), this.k.n(id), JSON.stringify(pending), o.scheduled ? '1' : '0', o.nowMs, o.dueMarginMs, this.ttl);
+    if (kind === 'missing' || kind === 'interrupted') return { kind };
+    const delivery = JSON.parse(raw!) as StoredDelivery;
+    delivery.attemptCount = Number(count);
+    if (kind === 'ended') return { kind, delivery };
+    if (kind === 'notDue') return { kind, delivery, waitMs: Math.max(1, (delivery.dueAtMs ?? o.nowMs) - o.nowMs) };
+    return { kind: 'begun', delivery, attempt: Number(n) };
+  }
+
   async beginAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>): Promise<number> {
     const r = await this.c();
     return Number(await r.whBegin(this.k.n(id), this.k.i(id), JSON.stringify(pending), this.ttl));
@@ -174,10 +207,7 @@ export class RedisHistory implements HistoryStore {
 
   async finishAttempt(record: DeliveryAttempt, d: StoredDelivery, change: DeliveryChange): Promise<StoredDelivery> {
     const r = await this.c();
-    const next: StoredDelivery = {
-      ...d, ...change, attemptCount: Math.max(d.attemptCount, record.attempt), lastAttemptAt: record.at,
-    };
-    if (!change.nextAttemptAt) delete next.nextAttemptAt;
+    const next = applyChange(d, change, record);
     const m = r.multi();
     m.rpush(this.k.a(d.deliveryId), JSON.stringify(record));
     m.pexpire(this.k.a(d.deliveryId), this.ttl);

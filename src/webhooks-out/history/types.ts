@@ -19,6 +19,24 @@ export interface StoredDelivery extends Delivery {
   scheduledAttempts: number;
   /** The job was published (the fan-out does not publish it twice). */
   queued?: boolean;
+  /** `nextAttemptAt` in ms since the epoch (what the claim script compares). */
+  dueAtMs?: number;
+}
+
+/** What {@link HistoryStore.claimAttempt} found. */
+export type Claim =
+  | { kind: 'begun'; delivery: StoredDelivery; attempt: number }
+  | { kind: 'ended'; delivery: StoredDelivery }
+  | { kind: 'notDue'; delivery: StoredDelivery; waitMs: number }
+  | { kind: 'missing' }
+  | { kind: 'interrupted' };
+
+export interface ClaimOptions {
+  /** A scheduled job: an ended delivery or one not yet due is not attempted. */
+  scheduled: boolean;
+  nowMs: number;
+  /** A delivery due within this margin is attempted now. */
+  dueMarginMs: number;
 }
 
 /** An attempt begun and not yet recorded: found on a later run, it is recorded as interrupted. */
@@ -55,6 +73,11 @@ export interface HistoryStore {
   getDelivery(deliveryId: string): Promise<StoredDelivery | null>;
   /** Every attempt of a delivery, oldest first. */
   attempts(deliveryId: string): Promise<DeliveryAttempt[]>;
+  /**
+   * In one step: reads the delivery, checks it may be attempted now (exists, no interrupted attempt, and for
+   * a scheduled job: still pending and due), then reserves the next attempt number and writes its intent.
+   */
+  claimAttempt(deliveryId: string, pending: Omit<PendingAttempt, 'attempt'>, o: ClaimOptions): Promise<Claim>;
   /** Reserves the next attempt number and records the intent, before the request leaves. */
   beginAttempt(deliveryId: string, pending: Omit<PendingAttempt, 'attempt'>): Promise<number>;
   /** Attempts begun and never recorded (a process stopped mid-attempt, or the record write failed). */
@@ -76,6 +99,20 @@ export interface HistoryStore {
   /** Takes `deliveryId` off the queue; answers the head, or null. */
   dequeue(orderKey: string, deliveryId: string): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** A delivery after an attempt: its new outcome and schedule (`dueAtMs` mirrors `nextAttemptAt`). */
+export function applyChange(d: StoredDelivery, change: DeliveryChange, record: { attempt: number; at: string }): StoredDelivery {
+  const next: StoredDelivery = { ...d, ...change, attemptCount: Math.max(d.attemptCount, record.attempt), lastAttemptAt: record.at };
+  if (change.nextAttemptAt) next.dueAtMs = Date.parse(change.nextAttemptAt);
+  else { delete next.nextAttemptAt; delete next.dueAtMs; }
+  return next;
+}
+
+/** The delivery without a next scheduled attempt. */
+export function withoutSchedule(d: StoredDelivery): StoredDelivery {
+  const { nextAttemptAt: _n, dueAtMs: _d, ...rest } = d;
+  return rest;
 }
 
 /** Delivery as the API shows it (no job, no internal fields). */

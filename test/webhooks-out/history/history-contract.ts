@@ -49,6 +49,28 @@ export function historyContract(name: string, make: () => Promise<{ store: Histo
       expect((await store.listDeliveries('sub_1', { outcome: 'pending' })).deliveries).toEqual([]);
     });
 
+    test('claimAttempt: missing, begun (number reserved, intent written), interrupted, ended, not yet due', async () => {
+      const now = Date.now();
+      const o = { scheduled: true, nowMs: now, dueMarginMs: 250 };
+      const intent = { trigger: 'scheduled' as const, at: new Date(now).toISOString(), url: 'http://x' };
+      expect(await store.claimAttempt('msg_1', intent, o)).toEqual({ kind: 'missing' });
+      const d = delivery('msg_1', now);
+      await store.createDelivery(d);
+      const c1 = await store.claimAttempt('msg_1', intent, o);
+      expect(c1).toMatchObject({ kind: 'begun', attempt: 1, delivery: { deliveryId: 'msg_1', outcome: 'pending', attemptCount: 0 } });
+      expect(await store.claimAttempt('msg_1', intent, o)).toEqual({ kind: 'interrupted' });
+      let cur = await store.finishAttempt(attempt(d, 1, 'failed'), d, { outcome: 'pending', scheduledAttempts: 1, nextAttemptAt: new Date(now + 60_000).toISOString() });
+      const notDue = await store.claimAttempt('msg_1', intent, o);
+      expect(notDue.kind).toBe('notDue');
+      expect(notDue.kind === 'notDue' && notDue.waitMs).toBeGreaterThan(59_000);
+      expect(await store.claimAttempt('msg_1', intent, { ...o, nowMs: now + 60_000 })).toMatchObject({ kind: 'begun', attempt: 2, delivery: { attemptCount: 1 } });
+      cur = await store.finishAttempt(attempt(d, 2, 'succeeded'), cur, { outcome: 'succeeded', scheduledAttempts: 2 });
+      expect(await store.claimAttempt('msg_1', intent, o)).toMatchObject({ kind: 'ended', delivery: { outcome: 'succeeded', attemptCount: 2 } });
+      // a manual attempt goes ahead whatever the outcome
+      expect(await store.claimAttempt('msg_1', { ...intent, trigger: 'manual' }, { ...o, scheduled: false })).toMatchObject({ kind: 'begun', attempt: 3 });
+      expect(cur.dueAtMs).toBeUndefined();
+    });
+
     test('pages: newest first, the cursor continues where the page ended, every delivery once', async () => {
       const t0 = Date.now() - 100_000;
       for (let i = 0; i < 23; i++) await store.createDelivery(delivery(`msg_${String(i).padStart(2, '0')}`, t0 + Math.floor(i / 2) * 1000));
