@@ -49,6 +49,36 @@ intent['attempt'] = n
 redis.call('HSET', KEYS[3], tostring(n), cjson.encode(intent))
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return {'begun', raw, count, n}`;
+// A new delivery (only if absent) and its index entries; now and then the indexes trimmed by age.
+// KEYS: d, x:all, x:<outcome>, x:pending, x:succeeded, x:failed. ARGV: record, ttl, member, trim cutoff ('' = none).
+const CREATE = `
+local created = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
+for i = 2, 3 do
+  redis.call('ZADD', KEYS[i], 0, ARGV[3])
+  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+end
+if ARGV[4] ~= '' then
+  for i = 2, #KEYS do redis.call('ZREMRANGEBYLEX', KEYS[i], '-', ARGV[4]) end
+end
+if created then return 1 end
+return 0`;
+// The attempt's record, its intent cleared, the delivery's new state and indexes, the failing mark cleared on success.
+// KEYS: a, i, d, x:pending, x:succeeded, x:failed, x:all, f. ARGV: attempt, attempt no, delivery, ttl, member, outcome, succeeded.
+const FINISH = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+local idx = { pending = KEYS[4], succeeded = KEYS[5], failed = KEYS[6] }
+for o, k in pairs(idx) do
+  if o ~= ARGV[6] then redis.call('ZREM', k, ARGV[5]) end
+end
+for _, k in ipairs({ idx[ARGV[6]], KEYS[7] }) do
+  redis.call('ZADD', k, 0, ARGV[5])
+  redis.call('PEXPIRE', k, ARGV[4])
+end
+if ARGV[7] == '1' then redis.call('DEL', KEYS[8]) end
+return 1`;
 const DEQUEUE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
@@ -56,6 +86,8 @@ return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
 type ScriptedRedis = Redis & {
   whEnqueue(key: string, id: string, ttlMs: number, score: number): Promise<number>;
   whDequeue(key: string, id: string): Promise<string | null>;
+  whCreate(d: string, all: string, own: string, p: string, s: string, f: string, record: string, ttl: number, member: string, cutoff: string): Promise<number>;
+  whFinish(a: string, i: string, d: string, p: string, s: string, f: string, all: string, failing: string, attempt: string, n: number, delivery: string, ttl: number, member: string, outcome: string, succeeded: string): Promise<number>;
   whBegin(counter: string, intents: string, intent: string, ttlMs: number): Promise<number>;
   whClaim(d: string, a: string, i: string, n: string, intent: string, scheduled: string, now: number, margin: number, ttl: number): Promise<[string, string?, number?, number?]>;
 };
@@ -95,6 +127,8 @@ export class RedisHistory implements HistoryStore {
     const client = typeof o.redis === 'string' ? new Redis(o.redis, { ...REDIS_DEFAULTS, ...o.redisOptions }) : o.redis;
     client.defineCommand('whEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
     client.defineCommand('whDequeue', { numberOfKeys: 1, lua: DEQUEUE });
+    client.defineCommand('whCreate', { numberOfKeys: 6, lua: CREATE });
+    client.defineCommand('whFinish', { numberOfKeys: 8, lua: FINISH });
     client.defineCommand('whBegin', { numberOfKeys: 2, lua: BEGIN });
     client.defineCommand('whClaim', { numberOfKeys: 4, lua: CLAIM });
     client.on('error', () => undefined);
@@ -129,23 +163,12 @@ export class RedisHistory implements HistoryStore {
 
   async createDelivery(d: StoredDelivery): Promise<{ delivery: StoredDelivery; created: boolean }> {
     const r = await this.c();
-    // one round trip: the record (only if absent) and its index entries (idempotent for the same member)
-    const member = indexMember(d);
-    const m = r.multi();
-    m.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl, 'NX');
-    for (const which of ['all', d.outcome] as const) {
-      m.zadd(this.k.x(d.subscriptionId, which), 0, member);
-      m.pexpire(this.k.x(d.subscriptionId, which), this.ttl);
-    }
-    // trimmed by age now and then (every key also expires): bounded without a cost on every delivery
-    if (Math.random() < TRIM_PROBABILITY) {
-      const cutoff = `(${timeBound(Date.now() - this.ttl)}`;
-      for (const which of ['all', ...OUTCOMES] as const) m.zremrangebylex(this.k.x(d.subscriptionId, which), '-', cutoff);
-    }
-    const res = await m.exec();
-    if (!res) throw new Error('history: transaction aborted');
-    for (const [err] of res) if (err) throw err;
-    if (res[0]![1] === 'OK') return { delivery: d, created: true };
+    // one command: the record (only if absent) and its index entries (idempotent for the same member); the
+    // indexes trimmed by age now and then (every key also expires): bounded without a cost on every delivery
+    const x = (w: DeliveryOutcome | 'all') => this.k.x(d.subscriptionId, w);
+    const cutoff = Math.random() < TRIM_PROBABILITY ? `(${timeBound(Date.now() - this.ttl)}` : '';
+    const created = await r.whCreate(this.k.d(d.deliveryId), x('all'), x(d.outcome), x('pending'), x('succeeded'), x('failed'), JSON.stringify(d), this.ttl, indexMember(d), cutoff);
+    if (Number(created) === 1) return { delivery: d, created: true };
     const existing = await this.getDelivery(d.deliveryId);
     if (existing) return { delivery: existing, created: false };
     await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl); // expired meanwhile
@@ -208,14 +231,10 @@ export class RedisHistory implements HistoryStore {
   async finishAttempt(record: DeliveryAttempt, d: StoredDelivery, change: DeliveryChange): Promise<StoredDelivery> {
     const r = await this.c();
     const next = applyChange(d, change, record);
-    const m = r.multi();
-    m.rpush(this.k.a(d.deliveryId), JSON.stringify(record));
-    m.pexpire(this.k.a(d.deliveryId), this.ttl);
-    m.hdel(this.k.i(d.deliveryId), String(record.attempt));
-    m.set(this.k.d(d.deliveryId), JSON.stringify(next), 'PX', this.ttl);
-    this.indexMoves(m, next);
-    if (record.outcome === 'succeeded') m.del(this.k.f(d.subscriptionId));
-    await exec(m);
+    const x = (w: DeliveryOutcome | 'all') => this.k.x(d.subscriptionId, w);
+    const id = d.deliveryId;
+    await r.whFinish(this.k.a(id), this.k.i(id), this.k.d(id), x('pending'), x('succeeded'), x('failed'), x('all'), this.k.f(d.subscriptionId),
+      JSON.stringify(record), record.attempt, JSON.stringify(next), this.ttl, indexMember(next), next.outcome, record.outcome === 'succeeded' ? '1' : '0');
     return next;
   }
 
