@@ -30,7 +30,7 @@ async function load(rt: DeliveryRuntime, job: DeliveryJob): Promise<StoredDelive
   const [existing, pending] = await Promise.all([rt.history.getDelivery(job.deliveryId), rt.history.pendingAttempts(job.deliveryId)]);
   const d = existing ?? (await rt.history.createDelivery({
     deliveryId: job.deliveryId, subscriptionId: job.subscriptionId, tenantId: job.tenantId, eventType: job.eventType, eventId: job.eventId,
-    outcome: 'pending', attemptCount: 0, createdAt: new Date(rt.options.now()).toISOString(), job, scheduledAttempts: 0, queued: true,
+    outcome: 'pending', attemptCount: 0, createdAt: new Date(rt.options.now()).toISOString(), job, scheduledAttempts: 0,
   })).delivery;
   return pending.length ? recordInterrupted(rt, d, pending, job.trigger) : d;
 }

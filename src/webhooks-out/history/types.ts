@@ -17,8 +17,6 @@ export interface StoredDelivery extends Delivery {
   nextAttemptAt?: string;
   /** Scheduled attempts made since the delivery was created or recovered (indexes the retry schedule). */
   scheduledAttempts: number;
-  /** The job was published (the fan-out does not publish it twice). */
-  queued?: boolean;
   /** `nextAttemptAt` in ms since the epoch (what the claim script compares). */
   dueAtMs?: number;
 }
@@ -67,7 +65,7 @@ export interface HistoryStore {
   readonly kind: 'redis' | 'memory';
   /** Stores `d` unless a delivery with its id exists; answers the stored one and whether it was created. */
   createDelivery(d: StoredDelivery): Promise<{ delivery: StoredDelivery; created: boolean }>;
-  /** Replaces a delivery's stored fields (outcome, schedule, queued) and moves it between the outcome indexes. */
+  /** Replaces a delivery's stored fields (outcome, schedule, job) and moves it between the outcome indexes. */
   saveDelivery(d: StoredDelivery, previousOutcome?: DeliveryOutcome): Promise<void>;
   /** The delivery with `attemptCount`/`lastAttemptAt` from its attempts; null when unknown or expired. */
   getDelivery(deliveryId: string): Promise<StoredDelivery | null>;
