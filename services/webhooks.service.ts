@@ -8,9 +8,9 @@ import { deliveryMixin } from '@switchboard/sdk';
 
 const webhooks: ServiceSchema = {
   name: 'webhooks',
+  // LEAD: once the "subs" branch is merged, this line becomes `mixins: [subscriptionsMixin(), deliveryMixin()],`
+  // (`subscriptionsMixin` from '@switchboard/sdk': the subscription actions and the static seeding).
   mixins: [deliveryMixin()],
-  // LEAD: wire the subscription actions of the "subs" helper here once merged: `actions: subscriptionActions(),`
-  // (imported from '@switchboard/sdk'); the delivery actions come from deliveryMixin() and merge with them.
 };
 
 export default webhooks;

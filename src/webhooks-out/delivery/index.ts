@@ -8,7 +8,7 @@ export {
   DEFAULT_DELIVERY_CONCURRENCY, resolveDeliveryOptions,
 } from './options';
 export type { DeliveryOptions, ResolvedDeliveryOptions } from './options';
-export { deliverChannel, subscriptionDisabledChannel } from './job';
+export { deliverChannel } from './job';
 export type { DeliveryJob } from './job';
 export { deliveryIdFor } from './ids';
 export { signatureHeader, deliveryHeaders } from './sign';

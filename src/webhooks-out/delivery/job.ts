@@ -26,7 +26,7 @@ export function deliverChannel(namespace: string): string {
   return `${namespace}.webhooks.deliver`;
 }
 
-/** The channel `disable` publishes on. */
+/** The channel `disable` publishes on (the subscriptions side exports the same name publicly). */
 export function subscriptionDisabledChannel(namespace: string): string {
   return `${namespace}.webhooks.subscription.disabled`;
 }

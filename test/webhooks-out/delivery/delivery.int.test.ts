@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
 import { freshNamespace } from '../../integration/stack';
 import type { DeliveryAttempt, Delivery } from '../../../src/webhooks-out/types';
-import { fanOut, subscriptionDisabledChannel } from '../../../src/webhooks-out/delivery';
+import { fanOut } from '../../../src/webhooks-out/delivery';
+import { subscriptionDisabledChannel } from '../../../src/webhooks-out/delivery/job';
 import { readStream } from '../../integration/outbound-stack';
 import { createHistoryStore, type HistoryStore } from '../../../src/webhooks-out/history';
 import {
