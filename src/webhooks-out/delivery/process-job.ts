@@ -54,11 +54,16 @@ async function endWithoutAttempt(rt: DeliveryRuntime, job: DeliveryJob, why: str
 async function claim(rt: DeliveryRuntime, job: DeliveryJob, url: string): Promise<Claim> {
   for (let i = 0; ; i++) {
     const c = await rt.history.claimAttempt(job.deliveryId, { trigger: job.trigger, at: new Date(rt.options.now()).toISOString(), url }, {
-      scheduled: job.trigger === 'scheduled', nowMs: rt.options.now(), dueMarginMs: DUE_MARGIN_MS,
+      scheduled: job.trigger === 'scheduled', nowMs: rt.options.now(), dueMarginMs: DUE_MARGIN_MS, job: storedJob(job),
     });
     if ((c.kind !== 'missing' && c.kind !== 'interrupted') || i >= 2) return c;
     await load(rt, job);
   }
+}
+
+/** The job as the delivery keeps it: scheduled (a manual redelivery is a one-off of the same delivery). */
+function storedJob(job: DeliveryJob): DeliveryJob {
+  return job.trigger === 'manual' ? { ...job, trigger: 'scheduled' } : job;
 }
 
 export async function processJob(rt: DeliveryRuntime, job: DeliveryJob): Promise<Settle> {

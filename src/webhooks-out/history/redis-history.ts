@@ -50,15 +50,16 @@ redis.call('HSET', KEYS[3], tostring(n), cjson.encode(intent))
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return {'begun', raw, count, n}`;
 // A new delivery (only if absent) and its index entries; now and then the indexes trimmed by age.
-// KEYS: d, x:all, x:<outcome>, x:pending, x:succeeded, x:failed. ARGV: record, ttl, member, trim cutoff ('' = none).
+// KEYS: d, x:all, x:<outcome>, x:pending, x:succeeded, x:failed, j. ARGV: record, ttl, member, trim cutoff ('' = none), job.
 const CREATE = `
 local created = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX')
+if created then redis.call('SET', KEYS[7], ARGV[5], 'PX', ARGV[2]) end
 for i = 2, 3 do
   redis.call('ZADD', KEYS[i], 0, ARGV[3])
   redis.call('PEXPIRE', KEYS[i], ARGV[2])
 end
 if ARGV[4] ~= '' then
-  for i = 2, #KEYS do redis.call('ZREMRANGEBYLEX', KEYS[i], '-', ARGV[4]) end
+  for i = 2, 6 do redis.call('ZREMRANGEBYLEX', KEYS[i], '-', ARGV[4]) end
 end
 if created then return 1 end
 return 0`;
@@ -86,7 +87,7 @@ return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
 type ScriptedRedis = Redis & {
   whEnqueue(key: string, id: string, ttlMs: number, score: number): Promise<number>;
   whDequeue(key: string, id: string): Promise<string | null>;
-  whCreate(d: string, all: string, own: string, p: string, s: string, f: string, record: string, ttl: number, member: string, cutoff: string): Promise<number>;
+  whCreate(d: string, all: string, own: string, p: string, s: string, f: string, j: string, record: string, ttl: number, member: string, cutoff: string, job: string): Promise<number>;
   whFinish(a: string, i: string, d: string, p: string, s: string, f: string, all: string, failing: string, attempt: string, n: number, delivery: string, ttl: number, member: string, outcome: string, succeeded: string): Promise<number>;
   whBegin(counter: string, intents: string, intent: string, ttlMs: number): Promise<number>;
   whClaim(d: string, a: string, i: string, n: string, intent: string, scheduled: string, now: number, margin: number, ttl: number): Promise<[string, string?, number?, number?]>;
@@ -114,6 +115,12 @@ async function exec(multi: ReturnType<Redis['multi']>): Promise<void> {
   for (const [err] of res) if (err) throw err;
 }
 
+/** A delivery's record without its job (the job, with the event's payload, is written once, apart). */
+function state(d: StoredDelivery): string {
+  const { job: _job, ...rest } = d;
+  return JSON.stringify(rest);
+}
+
 export class RedisHistory implements HistoryStore {
   readonly kind = 'redis' as const;
   private readonly r: ScriptedRedis;
@@ -127,7 +134,7 @@ export class RedisHistory implements HistoryStore {
     const client = typeof o.redis === 'string' ? new Redis(o.redis, { ...REDIS_DEFAULTS, ...o.redisOptions }) : o.redis;
     client.defineCommand('whEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
     client.defineCommand('whDequeue', { numberOfKeys: 1, lua: DEQUEUE });
-    client.defineCommand('whCreate', { numberOfKeys: 6, lua: CREATE });
+    client.defineCommand('whCreate', { numberOfKeys: 7, lua: CREATE });
     client.defineCommand('whFinish', { numberOfKeys: 8, lua: FINISH });
     client.defineCommand('whBegin', { numberOfKeys: 2, lua: BEGIN });
     client.defineCommand('whClaim', { numberOfKeys: 4, lua: CLAIM });
@@ -153,6 +160,7 @@ export class RedisHistory implements HistoryStore {
 
   private k = {
     d: (id: string) => `${this.p}d:${id}`,
+    j: (id: string) => `${this.p}j:${id}`,
     a: (id: string) => `${this.p}a:${id}`,
     n: (id: string) => `${this.p}n:${id}`,
     i: (id: string) => `${this.p}i:${id}`,
@@ -167,11 +175,13 @@ export class RedisHistory implements HistoryStore {
     // indexes trimmed by age now and then (every key also expires): bounded without a cost on every delivery
     const x = (w: DeliveryOutcome | 'all') => this.k.x(d.subscriptionId, w);
     const cutoff = Math.random() < TRIM_PROBABILITY ? `(${timeBound(Date.now() - this.ttl)}` : '';
-    const created = await r.whCreate(this.k.d(d.deliveryId), x('all'), x(d.outcome), x('pending'), x('succeeded'), x('failed'), JSON.stringify(d), this.ttl, indexMember(d), cutoff);
+    const created = await r.whCreate(this.k.d(d.deliveryId), x('all'), x(d.outcome), x('pending'), x('succeeded'), x('failed'), this.k.j(d.deliveryId),
+      state(d), this.ttl, indexMember(d), cutoff, JSON.stringify(d.job));
     if (Number(created) === 1) return { delivery: d, created: true };
     const existing = await this.getDelivery(d.deliveryId);
     if (existing) return { delivery: existing, created: false };
-    await r.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl); // expired meanwhile
+    await r.set(this.k.d(d.deliveryId), state(d), 'PX', this.ttl); // expired meanwhile
+    await r.set(this.k.j(d.deliveryId), JSON.stringify(d.job), 'PX', this.ttl);
     return { delivery: d, created: true };
   }
 
@@ -187,16 +197,18 @@ export class RedisHistory implements HistoryStore {
   async saveDelivery(d: StoredDelivery): Promise<void> {
     const r = await this.c();
     const m = r.multi();
-    m.set(this.k.d(d.deliveryId), JSON.stringify(d), 'PX', this.ttl);
+    m.set(this.k.d(d.deliveryId), state(d), 'PX', this.ttl);
+    m.set(this.k.j(d.deliveryId), JSON.stringify(d.job), 'PX', this.ttl);
     this.indexMoves(m, d);
     await exec(m);
   }
 
   async getDelivery(id: string): Promise<StoredDelivery | null> {
     const r = await this.c();
-    const [raw, count, last] = await Promise.all([r.get(this.k.d(id)), r.llen(this.k.a(id)), r.lindex(this.k.a(id), -1)]);
-    if (!raw) return null;
+    const [raw, job, count, last] = await Promise.all([r.get(this.k.d(id)), r.get(this.k.j(id)), r.llen(this.k.a(id)), r.lindex(this.k.a(id), -1)]);
+    if (!raw || !job) return null;
     const d = JSON.parse(raw) as StoredDelivery;
+    d.job = JSON.parse(job) as StoredDelivery['job'];
     d.attemptCount = count;
     if (last) d.lastAttemptAt = (JSON.parse(last) as DeliveryAttempt).at;
     return d;
@@ -209,9 +221,16 @@ export class RedisHistory implements HistoryStore {
 
   async claimAttempt(id: string, pending: Omit<PendingAttempt, 'attempt'>, o: ClaimOptions): Promise<Claim> {
     const r = await this.c();
+    if (!o.job) {
+      // without the job in hand, the slow path (the job is read with the record)
+      const d = await this.getDelivery(id);
+      if (!d) return { kind: 'missing' };
+      return this.claimAttempt(id, pending, { ...o, job: d.job });
+    }
     const [kind, raw, count, n] = await r.whClaim(this.k.d(id), this.k.a(id), this.k.i(id), this.k.n(id), JSON.stringify(pending), o.scheduled ? '1' : '0', o.nowMs, o.dueMarginMs, this.ttl);
     if (kind === 'missing' || kind === 'interrupted') return { kind };
     const delivery = JSON.parse(raw!) as StoredDelivery;
+    delivery.job = o.job;
     delivery.attemptCount = Number(count);
     if (kind === 'ended') return { kind, delivery };
     if (kind === 'notDue') return { kind, delivery, waitMs: Math.max(1, (delivery.dueAtMs ?? o.nowMs) - o.nowMs) };
@@ -234,7 +253,7 @@ export class RedisHistory implements HistoryStore {
     const x = (w: DeliveryOutcome | 'all') => this.k.x(d.subscriptionId, w);
     const id = d.deliveryId;
     await r.whFinish(this.k.a(id), this.k.i(id), this.k.d(id), x('pending'), x('succeeded'), x('failed'), x('all'), this.k.f(d.subscriptionId),
-      JSON.stringify(record), record.attempt, JSON.stringify(next), this.ttl, indexMember(next), next.outcome, record.outcome === 'succeeded' ? '1' : '0');
+      JSON.stringify(record), record.attempt, state(next), this.ttl, indexMember(next), next.outcome, record.outcome === 'succeeded' ? '1' : '0');
     return next;
   }
 
@@ -246,9 +265,9 @@ export class RedisHistory implements HistoryStore {
     const page = members.slice(0, limit);
     const ids = page.map((mb) => mb.slice(mb.indexOf('|') + 1));
     const raws = ids.length ? await r.mget(...ids.map((id) => this.k.d(id))) : [];
-    const deliveries: StoredDelivery[] = [];
+    const deliveries: Array<Omit<StoredDelivery, 'job'>> = [];
     raws.forEach((raw, i) => {
-      if (raw) deliveries.push(JSON.parse(raw) as StoredDelivery);
+      if (raw) deliveries.push(JSON.parse(raw) as Omit<StoredDelivery, 'job'>);
       else void r.zrem(key, page[i]!).catch(() => undefined); // expired
     });
     return { deliveries, nextCursor: members.length > limit ? page[page.length - 1]! : null };

@@ -30,6 +30,8 @@ export type Claim =
   | { kind: 'interrupted' };
 
 export interface ClaimOptions {
+  /** The delivery's job, when the caller has it (the worker does): it is not read back. */
+  job?: StoredDelivery['job'];
   /** A scheduled job: an ended delivery or one not yet due is not attempted. */
   scheduled: boolean;
   nowMs: number;
@@ -53,7 +55,8 @@ export interface DeliveryChange {
 }
 
 export interface DeliveryPage {
-  deliveries: StoredDelivery[];
+  /** Without their jobs (`getDelivery` has them). */
+  deliveries: Array<Omit<StoredDelivery, 'job'>>;
   nextCursor: string | null;
 }
 
@@ -114,7 +117,7 @@ export function withoutSchedule(d: StoredDelivery): StoredDelivery {
 }
 
 /** Delivery as the API shows it (no job, no internal fields). */
-export function publicDelivery(d: StoredDelivery): Delivery & { nextAttemptAt?: string } {
+export function publicDelivery(d: Omit<StoredDelivery, 'job'>): Delivery & { nextAttemptAt?: string } {
   return {
     deliveryId: d.deliveryId, subscriptionId: d.subscriptionId, eventType: d.eventType, eventId: d.eventId,
     outcome: d.outcome, attemptCount: d.attemptCount, createdAt: d.createdAt,
