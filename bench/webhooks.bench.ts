@@ -5,7 +5,7 @@
  * hand-written fan-out loop (fetch + HMAC signing, nothing persisted) in the same run, same concurrency, same
  * subscriber. Also the p99 lag from the event's publish (stored) to the subscriber's receipt.
  *
- *   npm run bench:webhooks   # BENCH_DELIVERIES=2000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=2 BENCH_LATENCIES=0,50
+ *   npm run bench:webhooks   # BENCH_DELIVERIES=2000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=2 BENCH_LATENCIES=0,50 BENCH_FAN=1,10,100
  *
  * The subscriber runs in its own process (as a tenant's server would); nats-server and redis-server are
  * started by the test harness. Matching cost against a store of 10 / 1 000 / 100 000 subscriptions belongs to
@@ -69,6 +69,7 @@ function startSubscriberProc(): Promise<SubscriberProc> {
 }
 
 const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] ?? NaN; };
+/** The middle value (of an even count, the upper middle one). */
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 
 /** The hand-written fan-out: for each event, for each subscription, sign and POST — a pool of CONCURRENCY, nothing stored. */
