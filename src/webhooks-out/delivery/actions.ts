@@ -21,7 +21,14 @@ const ID = { type: 'string', min: 1, max: 200 } as const;
 const TENANT = { type: 'string', min: 1, max: 200, optional: true } as const;
 type Ctx<P> = Context<P & { tenantId?: string }, { tenantId?: string; $statusCode?: number }>;
 
-const tenantOf = (ctx: Ctx<unknown>) => ctx.params.tenantId ?? (typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined);
+/** The tenant the call acts for: `params.tenantId`, which must agree with `ctx.meta.tenantId` when both are set; either alone counts. */
+function tenantOf(ctx: Ctx<unknown>): string | undefined {
+  const meta = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;
+  if (meta !== undefined && ctx.params.tenantId !== undefined && meta !== ctx.params.tenantId) {
+    throw new ForbiddenError('tenantId is not the tenant of your API key', { tenantId: ctx.params.tenantId });
+  }
+  return ctx.params.tenantId ?? meta;
+}
 
 async function ownedSubscription(rt: DeliveryRuntime, id: string, tenantId: string | undefined): Promise<Subscription> {
   const sub = await rt.lookup.get(id);

@@ -101,6 +101,9 @@ describe('actions', () => {
     const { node, lookup, sub } = await setup();
     lookup.add({ id: 'sub_1', url: sub.url });
     expect(await codeOf(call(node, 'recover', { tenantId: 't1', subscriptionId: 'sub_1', since: 'yesterday' }))).toMatch(/^400/);
+    // the key's tenant (meta) and the params' must agree
+    expect(await codeOf(node.broker.call('webhooks.recover', { tenantId: 't1', subscriptionId: 'sub_1', since: 0 }, { meta: { tenantId: 't2' } }))).toBe('403 FORBIDDEN');
+    expect(await codeOf(node.broker.call('webhooks.listDeliveries', { subscriptionId: 'sub_1' }, { meta: { tenantId: 't2' } }))).toBe('403 FORBIDDEN');
     expect(await codeOf(call(node, 'recover', { tenantId: 't2', subscriptionId: 'sub_1', since: new Date().toISOString() }))).toBe('403 FORBIDDEN');
     expect(await call(node, 'recover', { tenantId: 't1', subscriptionId: 'sub_1', since: new Date().toISOString() })).toEqual({ requeued: 0 });
   });
