@@ -211,3 +211,13 @@ export type {
 export { takeRateLimitTokens, rateLimitBuckets } from './integration/outbound';
 export type { TokenBucketLimit, RateLimitClock, ConversationRateLimit } from './integration/outbound';
 export type { TokenBucket } from './store';
+// ── tenant webhooks: delivery (fan-out, signed attempts, retries, ordering, history) ──
+export {
+  deliveryMixin, deliveryRuntime, deliveryActions, TEST_EVENT_TYPE, MAX_RECOVER,
+  DEFAULT_RETRY_SCHEDULE_MS, DEFAULT_DELIVERY_JITTER, DEFAULT_ATTEMPT_DEADLINE_MS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RECORDED_BODY_BYTES,
+  DEFAULT_DISABLE_AFTER_FAILING_MS, DEFAULT_RETRY_AFTER_MIN_MS, DEFAULT_RETRY_AFTER_MAX_MS, DEFAULT_DELIVERY_CONCURRENCY,
+  resolveDeliveryOptions, deliverChannel, deliveryIdFor,
+} from './webhooks-out/delivery';
+export type { DeliveryMixinOptions, DeliveryOptions, ResolvedDeliveryOptions, DeliveryJob, DeliveryRuntime } from './webhooks-out/delivery';
+export { createHistoryStore, RedisHistory, MemoryHistory, DEFAULT_HISTORY_RETENTION_MS } from './webhooks-out/history';
+export type { HistoryStore, StoredDelivery, RedisHistoryOptions, HistoryStoreOptions } from './webhooks-out/history';

@@ -1,0 +1,27 @@
+/** What the delivery steps share: the subscriptions, the history, the options, and how a job is published. */
+import type { HistoryStore } from '../history/types';
+import type { SubscriptionLookup } from '../types';
+import type { DeliveryJob } from './job';
+import type { ResolvedDeliveryOptions } from './options';
+
+export interface DeliveryLogger {
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+}
+
+export interface DeliveryRuntime {
+  lookup: SubscriptionLookup;
+  history: HistoryStore;
+  options: ResolvedDeliveryOptions;
+  /** Publishes a job on the deliver channel, PubAck awaited, with a JetStream msg id. */
+  publishJob(job: DeliveryJob, msgId: string): Promise<void>;
+  logger: DeliveryLogger;
+}
+
+/** How a job is settled once handled: acknowledged, or brought back after a wait (JetStream nak with delay). */
+export type Settle = { kind: 'ack' } | { kind: 'later'; ms: number };
+
+export const ACK: Settle = Object.freeze({ kind: 'ack' });
+export const later = (ms: number): Settle => ({ kind: 'later', ms: Math.max(1, Math.round(ms)) });
