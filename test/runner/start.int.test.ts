@@ -67,7 +67,7 @@ describe('npm start', () => {
       const port = await freePort();
       const run = runStart({ PORT: String(port), NATS_URL: nats.url, REDIS_URL: redis.url });
       try {
-        const { status, body } = await health(port, run, (b) => b.nats === 'up' && b.redis === 'up');
+        const { status, body } = await health(port, run, (b) => b.broker === 'up' && b.nats === 'up' && b.redis === 'up');
         expect(status).toBe(200);
         expect(body).toMatchObject({ status: 'ok', nats: 'up', redis: 'up' });
         await redis.stop();

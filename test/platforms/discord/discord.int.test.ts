@@ -15,6 +15,7 @@ import { defineIntegration } from '../../../src/integration';
 import { discord } from '../../../src/platforms/discord';
 import { channelRegistry } from '../../../src/registry';
 import { defineService } from '../../../src/service/define-service';
+import { waitFor } from '../../harness/wait';
 import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
 import { sentEvents } from '../../integration/outbound-stack';
 import { freshNamespace, gatewayService, makeBroker, post, storedReceived, uid } from '../../integration/stack';
@@ -38,15 +39,6 @@ async function discordHeaders(raw: string, timestamp = String(Math.floor(Date.no
   const signature = sign(null, Buffer.from(timestamp + raw), privateKey).toString('hex');
   expect(await verifyKey(raw, signature, timestamp, PUBLIC_KEY_HEX)).toBe(true);
   return { 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp };
-}
-
-async function waitFor<T>(read: () => Promise<T[]>, count: number, timeoutMs = 10_000): Promise<T[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const items = await read();
-    if (items.length >= count || Date.now() > deadline) return items;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -112,7 +104,7 @@ describe('Discord end to end', () => {
     expect(stored[0]).toMatchObject({ eventId: '786008729715212338', platform: 'discord', tenantId: 'acme' });
     expect((stored[0].message as { content: unknown }).content).toEqual({ type: 'command', command: 'cardsearch', text: 'The Gitrog Monster' });
 
-    const sent = await waitFor(() => sentEvents(nats.url, ns), 1);
+    const sent = await waitFor(() => sentEvents(nats.url, ns), (items) => items.length >= 1);
     expect(sent).toHaveLength(1);
     const completion = api.requests.find((r) => r.path.startsWith('/webhooks/'))!;
     expect(completion.method).toBe('PATCH');

@@ -14,6 +14,7 @@ import { slack } from '../../../src/platforms/slack';
 import { channelRegistry } from '../../../src/registry';
 import { defineService } from '../../../src/service/define-service';
 import type { IntegrationMessageReceivedPayload } from '../../../src/channels';
+import { waitFor } from '../../harness/wait';
 import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
 import { failedEvents, sentEvents } from '../../integration/outbound-stack';
 import { freshNamespace, gatewayService, makeBroker, post, storedReceived, uid } from '../../integration/stack';
@@ -35,15 +36,6 @@ const TOKEN = `xoxb-17653672481-19874698323-${uid()}`;
 function slackHeaders(raw: string, secret = SIGNING_SECRET, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
   const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest('hex');
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${signature}` };
-}
-
-async function waitFor<T>(read: () => Promise<T[]>, count: number, timeoutMs = 10_000): Promise<T[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const items = await read();
-    if (items.length >= count || Date.now() > deadline) return items;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -101,7 +93,7 @@ describe('Slack end to end', () => {
     expect(received).toMatchObject({ tenantId: 'acme', channelId: 'ws1', integration: 'slack', platform: 'slack', timestamp: 1355517523000 });
     expect((received.message as { content: unknown }).content).toEqual({ type: 'text', text: 'Hello world' });
 
-    const sent = await waitFor(() => sentEvents(nats.url, ns), 1);
+    const sent = await waitFor(() => sentEvents(nats.url, ns), (items) => items.length >= 1);
     expect(sent).toHaveLength(1);
     const call = api.requests.find((r) => r.method === 'chat.postMessage')!;
     expect(call.body).toEqual({ channel: 'C123ABC456', text: 'echo: Hello world', thread_ts: '1355517523.000005' });
@@ -180,7 +172,7 @@ describe('Slack end to end', () => {
     const err = await broker.call('slack.i_sendMessage', { channelId: 'ws1', message: { conversationId: 'C404', content: { type: 'text', text: 'nowhere' } } }).then(() => null, (e: unknown) => e as { data?: unknown; message: string });
     expect(err).not.toBeNull();
     expect(api.requests.length - before).toBe(1);
-    const failed = await waitFor(() => failedEvents(nats.url, ns), 1);
+    const failed = await waitFor(() => failedEvents(nats.url, ns), (items) => items.length >= 1);
     const event = failed.find((f) => (f.data.message as { conversationId: string }).conversationId === 'C404')!;
     expect(JSON.stringify(event.data.error)).toContain('channel_not_found');
   });

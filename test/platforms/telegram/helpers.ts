@@ -20,16 +20,7 @@ export function newBotToken(): string {
 export const newSecretToken = () => randomBytes(24).toString('base64url');
 
 /** Resolves with `get()` once `ok` holds, polling every 50 ms; throws with the last value after `timeoutMs`. */
-export async function waitFor<T>(get: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await get();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await get();
-  }
-  return value;
-}
+export { waitFor } from '../../harness/wait';
 
 /** The error `promise` rejects with; fails the test if it resolves. */
 export function failure<E = Error & { code?: number; type?: string; retryable?: boolean; data: Record<string, unknown> }>(promise: Promise<unknown>): Promise<E> {

@@ -10,6 +10,7 @@ import { defineIntegration } from '../../../src/integration';
 import { whatsapp, type WhatsAppWebhookBody } from '../../../src/platforms/whatsapp';
 import { channelRegistry } from '../../../src/registry';
 import { defineService } from '../../../src/service/define-service';
+import { waitFor } from '../../harness/wait';
 import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
 import { failedEvents, readStream, sentEvents } from '../../integration/outbound-stack';
 import { freshNamespace, gatewayService, makeBroker, post, uid } from '../../integration/stack';
@@ -66,15 +67,6 @@ afterAll(async () => {
   await broker?.stop();
   await Promise.all([nats?.cleanup(), redis?.cleanup(), graph?.close()]);
 });
-
-async function waitFor<T>(get: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A fresh channel with its own phone number id, token and app secret. */
 async function newChannel(settings: Record<string, unknown> = {}) {
