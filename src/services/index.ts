@@ -1,0 +1,5 @@
+/** The runnable services as factories: a team's `services/*.service.ts` are one line each. */
+export { createGatewayService, DEFAULT_GATEWAY_PORT, DEFAULT_GATEWAY_HOST } from './gateway';
+export type { GatewayServiceOptions } from './gateway';
+export { createRegistryService } from './registry';
+export type { RegistryServiceOptions } from './registry';
