@@ -26,6 +26,7 @@ export type { ErrorType } from './errors';
 // ── factories ─────────────────────────────────────────────────────────────────
 export { defineService } from './service/define-service';
 export type { ServiceConfig, ServiceThis, HandlerContext } from './service/types';
+export { Datasource } from './mixins/datasources';
 export { defineIntegration } from './integration';
 export type { IntegrationServiceConfig, IntegrationServiceSchema, IntegrationThis } from './integration';
 
@@ -37,7 +38,7 @@ export type {
 } from './channels';
 
 // ── helpers: retries, signature schemes, JSON-key filters ────────────────────
-export { executeWithRetry } from './retry';
+export { executeWithRetry, ensureOk } from './retry';
 export type { RetryOptions } from './retry';
 export {
   hmacSignature, standardWebhooks, metaSignature, slackSignature, telegramSecretToken, ed25519Signature, twilioSignature,

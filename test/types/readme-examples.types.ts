@@ -1,7 +1,8 @@
 /** The README's code examples, compiled by `npm run test:types` so the front door cannot drift from the API. */
-import { CHANNEL_CONFIG, defineIntegration, defineService, hmacSignature, INTEGRATION_CHANNELS, jsonKeyEquals, type IntegrationMessageReceivedPayload, type WebhookEvent } from '@switchboard/sdk';
-import { ensureOk } from '@switchboard/sdk/retry';
-import { Datasource } from '@switchboard/sdk/service';
+import {
+  CHANNEL_CONFIG, Datasource, defineIntegration, defineService, ensureOk, hmacSignature, INTEGRATION_CHANNELS, jsonKeyEquals,
+  type IntegrationMessageReceivedPayload, type WebhookEvent,
+} from '@switchboard/sdk';
 
 // ── Writing a service with defineService ──
 class UserDatasource extends Datasource {
