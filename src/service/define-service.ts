@@ -35,7 +35,7 @@ function sdkMixin(registry: DatasourceRegistry, methodMemoize: Record<string, Me
       await (datasources.stopped as (this: Service) => Promise<void>).call(this);
       await (memo.stopped as (this: Service) => Promise<void>).call(this);
     },
-  };
+  } as Partial<ServiceSchema>; // `merged` is a lifecycle hook on both lines, typed on 0.14 only
 }
 
 function validateConfig(config: unknown): asserts config is ServiceConfig & Record<string, unknown> {
