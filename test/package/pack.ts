@@ -23,6 +23,15 @@ export interface PackedSdk {
 export function packSdk(): PackedSdk {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-pack-'));
   const stage = join(dir, 'stage');
+  try {
+    return packInto(dir, stage);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function packInto(dir: string, stage: string): PackedSdk {
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')], { cwd: ROOT, stdio: 'pipe' });
   for (const f of ['package.json', 'README.md']) copyFileSync(join(ROOT, f), join(stage, f));
   // --ignore-scripts: prepack would build again into the repository's dist/.
