@@ -4,7 +4,7 @@
  */
 const shared = {
   transform: { '^.+\\.ts$': '<rootDir>/test/harness/esbuild-transform.js' },
-  moduleNameMapper: { '^@switchboard/sdk$': '<rootDir>/src/index.ts' },
+  moduleNameMapper: { '^@switchboard/sdk$': '<rootDir>/src/index.ts', '^@switchboard/sdk/(.+)$': '<rootDir>/src/entries/$1.ts' },
   testEnvironment: 'node',
 };
 

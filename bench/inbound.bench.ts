@@ -33,7 +33,7 @@ const autocannon = require('autocannon') as Autocannon; // eslint-disable-line @
 async function serveSwitchboard(port: number, natsUrl: string, redisUrl: string): Promise<void> {
   const { ServiceBroker } = await import('moleculer');
   const ApiGateway = (await import('moleculer-web')).default;
-  const sdk = await import('../src/index.js');
+  const sdk = { ...(await import('../src/index.js')), ...(await import('../src/entries/gateway.js')) };
   const channel = { id: 'c1', tenantId: 't', platform: 'bench', credentials: {}, secrets: [SECRET], settings: {}, status: 'active' as const };
   const broker = new ServiceBroker(sdk.createBrokerConfig({
     env: { NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), SWITCHBOARD_NAMESPACE: SB_NAMESPACE, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_NODE_ID: 'bench-sb' },

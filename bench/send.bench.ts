@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { ServiceBroker } from 'moleculer';
 import { startNats, startRedis } from '../test/harness/servers';
 import { startFakeTelegram } from '../test/integration/outbound-platform';
-import {
-  RUNTIME_METADATA_KEY, channelRegistry, createChannelsMiddleware, defineIntegration, ensureOk, telegramSecretToken,
-  type IntegrationConfig, type OutboundMessage,
-} from '../src/index';
+import { RUNTIME_METADATA_KEY, defineIntegration, telegramSecretToken, type IntegrationConfig, type OutboundMessage } from '../src/index';
+import { createChannelsMiddleware } from '../src/entries/channels';
+import { channelRegistry } from '../src/entries/registry';
+import { ensureOk } from '../src/entries/retry';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

@@ -6,7 +6,8 @@
  *   node --import tsx bench/subscription-match.bench.ts     # BENCH_MATCHES=2000 BENCH_SIZES=10,1000,100000
  */
 import { startRedis } from '../test/harness/servers';
-import { RedisStore, SubscriptionStore } from '../src/index';
+import { RedisStore } from '../src/entries/store';
+import { SubscriptionStore } from '../src/entries/webhooks';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,1000,100000').split(',').map(Number);
 const MATCHES = Number(process.env.BENCH_MATCHES ?? 2000);

@@ -18,7 +18,8 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseChannelsSource, standardWebhooks, type ChannelInput } from '@switchboard/sdk';
+import { standardWebhooks } from '@switchboard/sdk';
+import { parseChannelsSource, type ChannelInput } from '@switchboard/sdk/registry';
 import { GENERIC_DEMO_CHANNEL } from '../services/generic.service';
 
 const PLATFORMS = ['generic', 'whatsapp', 'telegram'] as const;

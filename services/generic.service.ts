@@ -19,12 +19,12 @@
  * NATS_URL/REDIS_URL (one-process memory mode), the demo channel below is registered so `npm start` +
  * `npm run send-sample` work at once. Its secret is public, so it is never registered on shared servers.
  */
-import {
-  BadRequestError, ConfigError, channelRegistry, defineIntegration, ensureOk, guardedFetch, parseChannelsSource, runtimeOf,
-  seedChannels, standardWebhooks, type AppContext, type ChannelInput, type IntegrationConfig, type MessageContent,
-  type NormalizedMessage, type OutboundMessage, type SendAttempt,
-  type WebhookEvent,
-} from '@switchboard/sdk';
+import { BadRequestError, ConfigError, defineIntegration, standardWebhooks, type AppContext, type IntegrationConfig, type MessageContent, type NormalizedMessage, type OutboundMessage, type WebhookEvent } from '@switchboard/sdk';
+import { type SendAttempt } from '@switchboard/sdk/integration';
+import { channelRegistry, parseChannelsSource, seedChannels, type ChannelInput } from '@switchboard/sdk/registry';
+import { ensureOk } from '@switchboard/sdk/retry';
+import { guardedFetch } from '@switchboard/sdk/security';
+import { runtimeOf } from '@switchboard/sdk/store';
 
 /** One message of a generic webhook body. */
 export interface GenericInboundMessage {

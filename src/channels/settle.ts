@@ -4,7 +4,7 @@
  * used up; or give up — dead letter, and ack only once the dead letter is stored. Each adapter
  * supplies the delivery (ack, nak), the dead-letter publish and where failures are counted.
  */
-import type { LoggerInstance } from 'moleculer';
+import type { MoleculerLogger } from '../types/moleculer';
 import { retryDelay } from './backoff';
 import type { Chan } from './channel';
 import { buildDeadLetter, sendDeadLetter, type DeadLetterTransport } from './dead-letter';
@@ -34,7 +34,7 @@ export interface SettleDeps {
   deadLetters: DeadLetterTransport;
   deserialize(data: Uint8Array): unknown;
   /** The adapter's logger (read at each use: it is set when the broker initializes the adapter). */
-  logger(): LoggerInstance | undefined;
+  logger(): MoleculerLogger | undefined;
   metric(name: string, chan: Chan): void;
   random: () => number;
   now: () => number;

@@ -39,9 +39,10 @@ export function createBrokerConfig(options: BrokerConfigOptions = {}): BrokerOpt
     transporter: env.natsUrl
       ? { type: 'NATS', options: { servers: env.natsUrl.split(','), maxReconnectAttempts: -1 } }
       : null,
-    cacher: env.redisUrl
+    // `redis` may be a URL string (Moleculer passes it to ioredis); 0.15's CacherConfig types it as an object only.
+    cacher: (env.redisUrl
       ? { type: 'Redis', options: { prefix: `${env.namespace}-cache`, redis: redisConnection(env.redisUrl) } }
-      : 'Memory',
+      : 'Memory') as unknown as BrokerOptions['cacher'],
     serializer: 'JSON',
     validator: true,
     // Wait for in-flight requests on stop, so a deploy does not cut a webhook mid-publish.

@@ -162,7 +162,7 @@ export function gatewayMixin(): ServiceSchema {
       onError(this: Gateway, req: IncomingMessage, res: ServerResponse, err: unknown) {
         answerError.call(this, req, res, err);
       },
-    },
+    } as ServiceSchema['settings'], // moleculer-web's settings: 0.15's ServiceSettingSchema lists Moleculer's own keys only
     methods: {
       createServer(this: Gateway) {
         if (this.server) return;

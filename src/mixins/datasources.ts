@@ -1,5 +1,6 @@
 /** Datasources: a registry of classes, one instance set per service instance, with init/connect/disconnect hooks. */
-import type { LoggerInstance, Service, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { Service, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { MoleculerLogger } from '../types/moleculer';
 import { ConfigError, DatasourceError } from '../errors';
 
 /** What a datasource's constructor receives: its name and a handle on the service and broker. */
@@ -11,7 +12,7 @@ export interface DatasourceHost {
   /** The broker (`broker.cacher`, `broker.call`, `broker.options`). */
   readonly broker: ServiceBroker;
   /** A logger named after the service and the datasource. */
-  readonly logger: LoggerInstance;
+  readonly logger: MoleculerLogger;
 }
 
 /** Optional lifecycle hooks a datasource may define. Each may be async. */
@@ -43,7 +44,7 @@ export class Datasource {
   declare readonly name: string;
   declare readonly service: Service;
   declare readonly broker: ServiceBroker;
-  declare readonly logger: LoggerInstance;
+  declare readonly logger: MoleculerLogger;
 
   constructor(host: DatasourceHost) {
     // Not enumerable: logging or serializing a datasource must not walk the whole broker.

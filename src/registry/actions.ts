@@ -1,5 +1,6 @@
 /** The registry service's actions: channel CRUD and secret rotation, scoped to the caller's tenant (`ctx.meta.tenantId`), never returning secrets. */
-import type { Context, Service, ServiceActionsSchema } from 'moleculer';
+import type { Context, Service } from 'moleculer';
+import type { ServiceActions } from '../types/moleculer';
 import { ForbiddenError, NotFoundError } from '../errors';
 import type { AppMeta } from '../types';
 import { channelRegistry } from './broker-registry';
@@ -32,7 +33,7 @@ async function owned(registry: ChannelRegistry, id: string, tenantId: string | u
  * action is limited to that tenant's channels; without it (internal calls) to none in particular.
  * `registryOf` picks the registry (default: `channelRegistry(service.broker)`).
  */
-export function channelRegistryActions(registryOf: (service: Service) => ChannelRegistry = (s) => channelRegistry(s.broker)): ServiceActionsSchema {
+export function channelRegistryActions(registryOf: (service: Service) => ChannelRegistry = (s) => channelRegistry(s.broker)): ServiceActions {
   return {
     create: {
       params: { channel: { type: 'object' } },

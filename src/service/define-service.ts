@@ -35,7 +35,7 @@ function sdkMixin(registry: DatasourceRegistry, methodMemoize: Record<string, Me
       await (datasources.stopped as (this: Service) => Promise<void>).call(this);
       await (memo.stopped as (this: Service) => Promise<void>).call(this);
     },
-  };
+  } as Partial<ServiceSchema>; // `merged` is a lifecycle hook on both lines, typed on 0.14 only
 }
 
 function validateConfig(config: unknown): asserts config is ServiceConfig & Record<string, unknown> {
@@ -80,7 +80,7 @@ export function defineService<
   const TActions extends Record<string, unknown> = Record<never, never>,
   const TEvents extends Record<string, unknown> = Record<never, never>,
   TMethods extends MethodsConfig = Record<never, never>,
-  TSettings extends ServiceSettingSchema = ServiceSettingSchema,
+  TSettings extends object = ServiceSettingSchema, // not `extends ServiceSettingSchema`: on 0.15 that is a weak type `{ pageSize: 20 }` fails
   const TChannels extends Record<string, unknown> = Record<never, never>,
 >(config: ServiceConfig<TDatasources, TActions, TEvents, TMethods, TSettings, TChannels>): ServiceSchema<TSettings> {
   validateConfig(config);

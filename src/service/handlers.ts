@@ -122,7 +122,9 @@ export function wrapSchemaHandlers(schema: ServiceSchema, methodMemoize: Record<
     methods[name] = wrapMethod(serviceName, name, methods[name], options);
   }
   if (schema.events) schema.events = mapValues(schema.events, (_n, d) => wrapEvent(d)) as ServiceSchema['events'];
-  if (schema.channels) schema.channels = mapValues(schema.channels, (_n, d) => wrapChannel(d));
+  // `channels` is @moleculer/channels' key: 0.14's ServiceSchema allows any key, 0.15's lists its own only.
+  const withChannels = schema as ServiceSchema & { channels?: Record<string, unknown> };
+  if (withChannels.channels) withChannels.channels = mapValues(withChannels.channels as never, (_n, d) => wrapChannel(d));
 }
 
 function validateOne(where: string, data: Record<string, unknown>, options: unknown): void {

@@ -1,13 +1,6 @@
 /** Public types of `defineService`: the config it takes, the `this` its handlers see, and the typed contexts. */
-import type {
-  ActionSchema,
-  LoggerInstance,
-  Service,
-  ServiceBroker,
-  ServiceDependency,
-  ServiceSchema,
-  ServiceSettingSchema,
-} from 'moleculer';
+import type { ActionSchema, Service, ServiceBroker, ServiceSchema, ServiceSettingSchema } from 'moleculer';
+import type { MoleculerLogger, ServiceDependencyRef } from '../types/moleculer';
 import type { AppContext, AppMeta } from '../types/context';
 import type { DatasourceInstances, DatasourceRegistry } from '../mixins/datasources';
 import type { ActionMemoizeOptions, MemoizeApi, MethodMemoizeOptions } from '../mixins/memoize';
@@ -30,8 +23,10 @@ export type ActionFunction<TDatasources extends DatasourceRegistry> = (
 export interface ActionConfig<TDatasources extends DatasourceRegistry, TSchema>
   extends Pick<
     ActionSchema,
-    'name' | 'rest' | 'visibility' | 'cache' | 'tracing' | 'bulkhead' | 'circuitBreaker' | 'retryPolicy' | 'fallback'
+    'name' | 'visibility' | 'cache' | 'tracing' | 'bulkhead' | 'circuitBreaker' | 'retryPolicy' | 'fallback'
   > {
+  /** moleculer-web's REST alias (`'GET /items'`, `{ method, path }`); declared here because 0.15's `ActionSchema` has no `rest`. */
+  rest?: string | string[] | Record<string, unknown> | (string | Record<string, unknown>)[];
   /** fastest-validator schema; `ctx.params` is typed from it (`'string'`, `{ type: 'number', optional: true }`, ...). */
   params?: TSchema;
   /** Per-call timeout in ms (Moleculer's own option). */
@@ -110,7 +105,7 @@ export type ServiceThis<
 > = Pick<Service<TSettings>, 'name' | 'fullName' | 'version' | 'metadata' | 'schema' | 'actions' | 'waitForServices'> & {
   readonly settings: TSettings;
   readonly broker: ServiceBroker;
-  readonly logger: LoggerInstance;
+  readonly logger: MoleculerLogger;
   /** This service instance's datasources, by registry name. */
   readonly datasources: DatasourceInstances<TDatasources>;
 } & MemoizeApi &
@@ -144,7 +139,7 @@ export type ServiceConfig<
   version?: string | number;
   settings?: TSettings;
   metadata?: Record<string, unknown>;
-  dependencies?: string | ServiceDependency | (string | ServiceDependency)[];
+  dependencies?: string | ServiceDependencyRef | (string | ServiceDependencyRef)[];
   /** Plain Moleculer mixins; applied before the SDK's own mixin. */
   mixins?: Partial<ServiceSchema>[];
   /**

@@ -1,4 +1,5 @@
-import { ConfigError, createBrokerConfig, readEnv, RUNTIME_METADATA_KEY } from '../../src';
+import { ConfigError, createBrokerConfig, RUNTIME_METADATA_KEY } from '../../src';
+import { readEnv } from '../../src/entries/config';
 
 function errorOf(fn: () => unknown): ConfigError {
   try {

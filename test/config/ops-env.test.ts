@@ -1,6 +1,8 @@
 /** The operator variables: stream replicas, metrics port, tracing exporter, HOST; Redis Sentinel URLs; what createBrokerConfig makes of them. */
 import type { Middleware } from 'moleculer';
-import { ConfigError, createBrokerConfig, parseSentinelUrl, readEnv, redisConnection } from '../../src';
+import { ConfigError, createBrokerConfig } from '../../src';
+import { readEnv } from '../../src/entries/config';
+import { parseSentinelUrl, redisConnection } from '../../src/entries/store';
 import { configOrExit, explainNatsStartError } from '../../src/config/start-up';
 
 function errorOf(fn: () => unknown): ConfigError {

@@ -4,7 +4,8 @@
  * rotating its secret must take effect within a second, not at the end of the cache's TTL.
  */
 import type { ServiceBroker, ServiceSchema } from 'moleculer';
-import { channelRegistryActions, defineIntegration } from '../../src';
+import { defineIntegration } from '../../src';
+import { channelRegistryActions } from '../../src/entries/registry';
 import type { NormalizedMessage, WebhookEvent } from '../../src/types';
 import { startNats, startRedis, type ServerProcess } from '../harness/servers';
 import { acmeBody, acmeScheme, freshNamespace, gatewayService, makeBroker, postAcme, uid, type AcmeBody } from './stack';

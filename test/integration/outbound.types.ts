@@ -1,5 +1,6 @@
 /** Compile-only checks (tsc --noEmit): the outbound hook and options are typed for integration authors. */
-import { defineIntegration, executeWithRetry, telegramSecretToken, type SendAttempt, type SendOutcome } from '../../src/index';
+import { defineIntegration, executeWithRetry, telegramSecretToken } from '../../src/index';
+import { type SendAttempt, type SendOutcome } from '../../src/entries/integration';
 
 defineIntegration({
   name: 'typed',

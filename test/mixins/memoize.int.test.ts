@@ -1,7 +1,8 @@
 /** Memoize on a real Redis cacher: hit/miss, TTL expiry, single-flight, invalidation by key and pattern, shared across brokers. */
 import Redis from 'ioredis';
 import { ServiceBroker, type Service } from 'moleculer';
-import { defineService, type MemoizeApi } from '../../src/index';
+import { defineService } from '../../src/index';
+import { type MemoizeApi } from '../../src/entries/service';
 import { startRedis, type ServerProcess } from '../harness/servers';
 
 type Svc = Service & MemoizeApi & { channelConfig(ctx: unknown, id: string): Promise<{ id: string; n: number }> };

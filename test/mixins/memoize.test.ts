@@ -1,6 +1,7 @@
 /** Memoize on the memory cacher (or none): hit/miss, TTL, single-flight, invalidation, declarative forms. */
 import { Cachers, ServiceBroker, type Service } from 'moleculer';
-import { ConfigError, MEMOIZE_KEY_PREFIX, defineService, type MemoizeApi } from '../../src/index';
+import { ConfigError, defineService } from '../../src/index';
+import { MEMOIZE_KEY_PREFIX, type MemoizeApi } from '../../src/entries/service';
 
 type Svc = Service & MemoizeApi & { lookups: number; lookup(id: string, extra?: unknown): Promise<string> };
 

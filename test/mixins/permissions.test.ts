@@ -1,5 +1,6 @@
 /** Permission helpers: roles, permissions (with `*`), tenant checks, 403 on denial. */
-import { ForbiddenError, hasPermission, hasRole, permissionHelpers, type AppMeta } from '../../src/index';
+import { ForbiddenError, type AppMeta } from '../../src/index';
+import { hasPermission, hasRole, permissionHelpers } from '../../src/entries/service';
 
 function helpers(meta: AppMeta) {
   return permissionHelpers({ meta });

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetch as undiciFetch } from 'undici';
-import { checkOutboundUrl, guardedFetch, isInternalAddress, UnsafeUrlError } from '../../src';
+import { UnsafeUrlError } from '../../src';
+import { checkOutboundUrl, guardedFetch, isInternalAddress } from '../../src/entries/security';
 import { createGuardedDispatcher, URL_NOT_ALLOWED } from '../../src/security/guarded-dispatcher';
 
 describe('isInternalAddress', () => {

@@ -3,7 +3,8 @@
 import Redis from 'ioredis';
 import { ServiceBroker, type Middleware } from 'moleculer';
 import { Middleware as ChannelsMiddleware } from '@moleculer/channels';
-import { Datasource, DatasourceError, defineService, type DatasourceHost, type MemoizeApi } from '../../src/index';
+import { DatasourceError, defineService } from '../../src/index';
+import { Datasource, type DatasourceHost, type MemoizeApi } from '../../src/entries/service';
 import { startRedis, type ServerProcess } from '../harness/servers';
 
 /** A datasource with its own Redis connection, named so the test can see it in CLIENT LIST. */

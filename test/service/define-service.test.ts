@@ -1,9 +1,8 @@
 /** defineService on an in-memory broker: schema shape, datasources in every handler kind, lifecycle, errors. */
 import { ServiceBroker, type Middleware, type Service, type ServiceSchema } from 'moleculer';
 import { Middleware as ChannelsMiddleware } from '@moleculer/channels';
-import {
-  ConfigError, Datasource, DatasourceError, ForbiddenError, defineService, type DatasourceHost,
-} from '../../src/index';
+import { ConfigError, DatasourceError, ForbiddenError, defineService } from '../../src/index';
+import { Datasource, type DatasourceHost } from '../../src/entries/service';
 
 const log: string[] = [];
 

@@ -1,6 +1,7 @@
 /** Two brokers over real NATS: a defineService service on A, called from B; its datasource serves the call. */
 import { ServiceBroker } from 'moleculer';
-import { Datasource, defineService } from '../../src/index';
+import { defineService } from '../../src/index';
+import { Datasource } from '../../src/entries/service';
 import { startNats, type ServerProcess } from '../harness/servers';
 
 class DirectoryDatasource extends Datasource {

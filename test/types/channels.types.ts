@@ -1,8 +1,6 @@
 /** Compile-only: a `defineService` channel handler keyed by an SDK channel name gets its payload type in `ctx.params`, without a cast. */
-import {
-  channelNames, defineService, INTEGRATION_CHANNELS, type ChannelPayload, type IntegrationMessageReceivedPayload,
-  type IntegrationMessageStatusPayload, type OutboundSendPayload,
-} from '../../src/index';
+import { channelNames, defineService, INTEGRATION_CHANNELS, type ChannelPayload, type IntegrationMessageReceivedPayload, type IntegrationMessageStatusPayload } from '../../src/index';
+import { type OutboundSendPayload } from '../../src/entries/channels';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 const assert = <T extends true>(value: T): T => value;

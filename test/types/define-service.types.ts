@@ -1,5 +1,6 @@
 /** Compile-only: `defineService` infers `ctx.datasources`, `ctx.params` and `this` without user-written types. */
-import { Datasource, defineService } from '../../src/index';
+import { defineService } from '../../src/index';
+import { Datasource } from '../../src/entries/service';
 
 class UserDatasource extends Datasource {
   async find(id: string): Promise<{ id: string; name: string }> {

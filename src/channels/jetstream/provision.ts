@@ -4,7 +4,7 @@
  * again after a reconnect or a deletion. Failures are typed `ProvisionError`s.
  */
 import { AckPolicy, StorageType, type JetStreamClient, type JetStreamManager, type KV, type StreamInfo } from 'nats';
-import type { LoggerInstance } from 'moleculer';
+import type { MoleculerLogger } from '../../types/moleculer';
 import { channelNames, deadLetterChannel, streamNameFor } from '../names';
 import { DEFAULT_FAILURE_COUNT_TTL_MS, resolveStreamOptions, type ResolvedConsumerOptions } from '../options';
 import { isNotFound, isRetryableProvisioning, isStreamNameInUse, ProvisionError, ProvisionErrorReason } from './errors';
@@ -20,7 +20,7 @@ export interface ProvisionDeps {
   addPrefix(topic: string): string;
   /** The open JetStream client and manager; null when not connected. */
   handles(): { js: JetStreamClient; jsm: JetStreamManager } | null;
-  logger(): LoggerInstance | undefined;
+  logger(): MoleculerLogger | undefined;
 }
 
 /** The failure-count bucket of a namespace: `<namespace>_failures` (stream `KV_<namespace>_failures`). */

@@ -5,7 +5,7 @@
  * deleted is re-created and the publish sent once more.
  */
 import { headers as natsHeaders, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
-import type { LoggerInstance, Serializer } from 'moleculer';
+import type { MoleculerLogger, MoleculerSerializer } from '../../types/moleculer';
 import { BadRequestError, PayloadTooLargeError, PublishError } from '../../errors';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, type ChannelPublishOptions, type PublishAck } from '../options';
 import { notPublishedError, type ReadyGate } from '../ready-gate';
@@ -17,10 +17,10 @@ export interface PublishDeps {
   handles(): { nc: NatsConnection; js: JetStreamClient } | null;
   stopping(): boolean;
   gate: ReadyGate;
-  serializer(): Serializer;
+  serializer(): MoleculerSerializer;
   provisioner: Provisioner;
   publishTimeoutMs?: number;
-  logger(): LoggerInstance | undefined;
+  logger(): MoleculerLogger | undefined;
 }
 
 /** Publish errors that mean "no stream stores this subject" (503 no responders). */

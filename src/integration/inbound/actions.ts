@@ -1,5 +1,6 @@
 /** The inbound standard actions, `i_receiveWebhook` and `i_verifyWebhook`, over the pipeline steps. */
-import type { Context, Service, ServiceActionsSchema } from 'moleculer';
+import type { Context, Service } from 'moleculer';
+import type { ServiceActions } from '../../types/moleculer';
 import type { AppContext, IntegrationConfig } from '../../types';
 import type { IntegrationServiceConfig } from '../types';
 import type { ResolvedInboundOptions } from '../options';
@@ -30,7 +31,7 @@ const CHANNEL_ID = { type: 'string', min: 1, max: 200 } as const;
 export function inboundActions<TPayload, TChannel extends IntegrationConfig>(
   config: IntegrationServiceConfig<TPayload, TChannel>,
   runtimeOf: (service: Service) => InboundRuntime,
-): ServiceActionsSchema {
+): ServiceActions {
   return {
     i_receiveWebhook: {
       visibility: 'published',

@@ -1,5 +1,6 @@
 /** The outbound standard actions (`i_sendMessage`, `i_healthCheck`, `i_status`, `i_validateCredentials`) and the mixin that runs their runtime and queue consumer. */
-import { Errors, type Context, type Service, type ServiceActionsSchema, type ServiceSchema } from 'moleculer';
+import { Errors, type Context, type Service, type ServiceSchema } from 'moleculer';
+import type { ServiceActions } from '../../types/moleculer';
 import { runtimeOf } from '../../store';
 import type { AppContext, AppMeta, IntegrationConfig, OutboundMessage } from '../../types';
 import type { IntegrationServiceConfig } from '../types';
@@ -59,7 +60,7 @@ const tenantOf = (ctx: Context<unknown, Meta>) => (typeof ctx.meta?.tenantId ===
  * built on first use (or by {@link outboundMixin}'s `created`). Every action checks the caller's
  * `ctx.meta.tenantId` (when set) against the channel's tenant, and never answers with a secret.
  */
-export function createOutboundActions<TPayload, TChannel extends IntegrationConfig>(config: IntegrationServiceConfig<TPayload, TChannel>): ServiceActionsSchema {
+export function createOutboundActions<TPayload, TChannel extends IntegrationConfig>(config: IntegrationServiceConfig<TPayload, TChannel>): ServiceActions {
   // Fail at definition time, naming the option, rather than when a broker creates the service.
   resolveOutboundOptions(`defineIntegration(${JSON.stringify(config.name)})`, config.outbound);
   const lookupFor = (service: Service, ctx: Context) => (channelId: string) => outboundRuntimeOf(service, config).lookup(ctx, channelId);

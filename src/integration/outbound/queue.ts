@@ -4,7 +4,7 @@
  * off it into the same send pipeline.
  */
 import { randomUUID } from 'node:crypto';
-import { Errors, Validators, type Context, type GenericObject, type Service, type ServiceBroker } from 'moleculer';
+import { Errors, Validators, type Context, type Service, type ServiceBroker } from 'moleculer';
 import type { ChannelDefinition } from '../../channels/options';
 import type { OutboundSendPayload } from '../../channels/payloads';
 import { ConfigError } from '../../errors';
@@ -26,7 +26,7 @@ export function compileSendParamsCheck(broker: ServiceBroker, schema: Record<str
   const check = validator.compile(schema) as (params: unknown) => true | unknown[] | Promise<true | unknown[]>;
   return async (params) => {
     const res = await check(params && typeof params === 'object' ? params : {});
-    if (res !== true) throw new Errors.ValidationError('Parameters validation error!', 'VALIDATION_ERROR', res as unknown as GenericObject);
+    if (res !== true) throw new Errors.ValidationError('Parameters validation error!', 'VALIDATION_ERROR', res as unknown as Record<string, unknown>);
   };
 }
 

@@ -1,5 +1,6 @@
 /** The WhatsApp service's own actions beside the standard `i_*` ones: `getMedia` (a received media's bytes), `markRead`, `windowState`. */
-import type { Context, Service, ServiceActionsSchema } from 'moleculer';
+import type { Context, Service } from 'moleculer';
+import type { ServiceActions } from '../../types/moleculer';
 import { channelLookupOf } from '../../integration/channel-lookup';
 import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
 import type { IntegrationServiceConfig } from '../../integration/types';
@@ -37,7 +38,7 @@ const CHANNEL_ID = { type: 'string', min: 1, max: 200 } as const;
 /** The actions of a WhatsApp service built from `config`; each checks the caller's tenant like `i_sendMessage`. */
 export function whatsappActions(
   config: IntegrationServiceConfig<WhatsAppWebhookBody>, fetchFor: (service: Service) => Fetch, maxMediaBytes: number, now: () => number = Date.now,
-): ServiceActionsSchema {
+): ServiceActions {
   async function channelFor(service: Service, ctx: Context<{ channelId: string }, Meta>): Promise<IntegrationConfig> {
     const lookup = channelLookupOf(service, config);
     const tenantId = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;

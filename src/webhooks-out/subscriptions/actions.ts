@@ -3,7 +3,8 @@
  * caller's `tenantId`: another tenant's subscription is a 403, a static one is read-only (enable and
  * disable apart), and no answer but create's and rotate's carries a secret.
  */
-import type { Context, Service, ServiceActionsSchema, ServiceSchema } from 'moleculer';
+import type { Context, Service, ServiceSchema } from 'moleculer';
+import type { ServiceActions } from '../../types/moleculer';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors';
 import type { AppMeta } from '../../types';
 import { WEBHOOKS_ACTIONS, type Subscription } from '../types';
@@ -56,7 +57,7 @@ export interface SubscriptionActionsOptions {
  * of the operator API: `{ subscription, secret }`, `{ subscriptions }`, the subscription, `{ deleted: true }`,
  * `{ subscription, secret, previousSecretsExpireAt }`.
  */
-export function subscriptionActions(options: SubscriptionActionsOptions = {}): ServiceActionsSchema {
+export function subscriptionActions(options: SubscriptionActionsOptions = {}): ServiceActions {
   const storeOf = options.storeOf ?? ((s: Service) => subscriptionStore(s.broker));
   return {
     [WEBHOOKS_ACTIONS.create]: {

@@ -1,5 +1,6 @@
 /** Compile-only: `telegram()` hooks are typed with Telegram's update and channel shapes, and defineIntegration takes the result. */
-import { defineIntegration, telegram, type NormalizedMessage, type TelegramChannel, type TelegramUpdate, type WebhookEvent } from '@switchboard/sdk';
+import { defineIntegration, telegram, type NormalizedMessage, type TelegramChannel, type WebhookEvent } from '@switchboard/sdk';
+import { type TelegramUpdate } from '@switchboard/sdk/platforms';
 
 export const custom = defineIntegration(telegram({
   name: 'support_bot',
