@@ -34,6 +34,11 @@ export function inboundRuntimeOf(service: Service): InboundRuntime {
   return runtime;
 }
 
+/** The runtime of a service built by `defineIntegration`, or undefined (another kind of service, or not created yet). */
+export function findInboundRuntime(service: Service | null | undefined): InboundRuntime | undefined {
+  return service ? (service as WithRuntime)[RUNTIME] : undefined;
+}
+
 /** The default publisher: `broker.sendToChannel` (the channels middleware), which resolves after the PubAck. */
 export function brokerPublisher(broker: ServiceBroker): Publisher {
   return (channel, payload, options) => {
