@@ -9,19 +9,19 @@ const channels = channelNames(process.env.SWITCHBOARD_NAMESPACE ?? NAMESPACE);
 /** Only the one-process memory trial runs the demo consumer. */
 const memoryMode = !process.env.NATS_URL;
 
-export default defineService({
+const demoConsumer = defineService({
   name: 'demo-consumer',
-  channels: memoryMode
-    ? {
-      [channels.MESSAGE_RECEIVED]: {
-        ...CHANNEL_CONFIG.DEFAULTS,
-        group: 'demo-consumer',
-        handler(ctx) {
-          const { integration, channelId, tenantId, message } = ctx.params as unknown as IntegrationMessageReceivedPayload;
-          const content = message.content.type === 'text' ? JSON.stringify(message.content.text) : `[${message.content.type}]`;
-          this.logger.info(`message.received ${integration}/${channelId} (tenant ${tenantId}) from ${message.from.id} in ${message.conversationId}: ${content}`);
-        },
+  channels: {
+    [channels.MESSAGE_RECEIVED]: {
+      ...CHANNEL_CONFIG.DEFAULTS,
+      group: 'demo-consumer',
+      handler(ctx) {
+        const { integration, channelId, tenantId, message } = ctx.params as unknown as IntegrationMessageReceivedPayload;
+        const content = message.content.type === 'text' ? JSON.stringify(message.content.text) : `[${message.content.type}]`;
+        this.logger.info(`message.received ${integration}/${channelId} (tenant ${tenantId}) from ${message.from.id} in ${message.conversationId}: ${content}`);
       },
-    }
-    : {},
+    },
+  },
 });
+
+export default memoryMode ? demoConsumer : { ...demoConsumer, channels: {} };
