@@ -92,7 +92,8 @@ async function serveStock(port: number, natsUrl: string): Promise<void> {
         const got = Buffer.from(String(ctx.meta.signature ?? ''));
         if (got.length !== want.length || !timingSafeEqual(got, want)) throw new (await import('moleculer')).Errors.MoleculerClientError('bad signature', 401);
         const payload = JSON.parse(raw.toString('utf8')) as { id: string; messages: unknown[] };
-        await ctx.broker.sendToChannel(STOCK_SUBJECT, { eventId: payload.id, message: payload.messages[0] });
+        // the stock adapter prefixes the broker's namespace: benchstock.processing.message.received
+        await ctx.broker.sendToChannel('processing.message.received', { eventId: payload.id, message: payload.messages[0] });
         return { success: true, messages: 1, eventId: payload.id };
       },
     },

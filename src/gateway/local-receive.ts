@@ -2,8 +2,9 @@
  * The in-process webhook path: when the integration service runs on the gateway's own node, the route runs its
  * pipeline directly with the raw `Buffer` — no params object, no base64, no serializer, no Moleculer call — and
  * keeps what the call gave: the `action` span (tracing on), the `switchboard_webhooks_total` count, graceful-stop
- * tracking (a stopping service waits for the request) and the call's timeout. A remote integration, or a service
- * not built by `defineIntegration`, is called through the broker as before.
+ * tracking (a stopping service waits for the request) and the call's timeout. A remote integration, a service
+ * not built by `defineIntegration`, or one with hooks on `i_receiveWebhook` (they run only in a call) is called
+ * through the broker as before.
  */
 import { Context, Errors, type ServiceBroker } from 'moleculer';
 import { PayloadTooLargeError } from '../errors';
@@ -17,6 +18,28 @@ type Endpoint = { isAvailable: boolean; action?: { name?: string }; service?: un
 type EndpointList = { hasLocal(): boolean; nextLocal(): Endpoint | null };
 type Tracked = { _trackedContexts?: unknown[] };
 
+type Hooks = Partial<Record<'before' | 'after' | 'error', Record<string, unknown>>>;
+type SchemaOf = { schema?: { hooks?: Hooks; actions?: Record<string, { hooks?: unknown } | unknown> } };
+
+const HOOKED = new WeakMap<object, boolean>();
+
+/**
+ * Whether the service hooks `i_receiveWebhook` (service-level `hooks` for it or `*`, or action-level `hooks`):
+ * hooks run only in a broker call, so such a service keeps being called.
+ */
+function hooksReceive(service: object): boolean {
+  let hooked = HOOKED.get(service);
+  if (hooked === undefined) {
+    const schema = (service as SchemaOf).schema;
+    const h = schema?.hooks;
+    const action = schema?.actions?.i_receiveWebhook as { hooks?: unknown } | undefined;
+    hooked = (['before', 'after', 'error'] as const).some((k) => h?.[k]?.i_receiveWebhook !== undefined || h?.[k]?.['*'] !== undefined)
+      || (typeof action === 'object' && action !== null && action.hooks !== undefined);
+    HOOKED.set(service, hooked);
+  }
+  return hooked;
+}
+
 /** The available local endpoint of `action` and its service's inbound runtime; undefined → call through the broker. */
 export function localWebhookTarget(broker: ServiceBroker, action: string): { endpoint: Endpoint; runtime: InboundRuntime } | undefined {
   const registry = (broker as unknown as { registry?: { getActionEndpoints?(name: string): EndpointList | undefined } }).registry;
@@ -24,8 +47,9 @@ export function localWebhookTarget(broker: ServiceBroker, action: string): { end
   if (!list?.hasLocal()) return undefined;
   const endpoint = list.nextLocal();
   if (!endpoint?.isAvailable) return undefined;
-  const runtime = findInboundRuntime((endpoint.action as { service?: never } | undefined)?.service);
-  return runtime ? { endpoint, runtime } : undefined;
+  const service = (endpoint.action as { service?: object } | undefined)?.service;
+  const runtime = findInboundRuntime(service as never);
+  return runtime && !hooksReceive(service!) ? { endpoint, runtime } : undefined;
 }
 
 /** Tracks `ctx` like Moleculer's context tracker, so a stopping service waits for it. */
