@@ -13,6 +13,8 @@ import type { InboundRuntime } from '../integration/inbound/actions';
 import type { InboundRequest } from '../integration/inbound/request';
 import { webhookOutcomeCounter } from '../metrics/middleware';
 import { traceAction } from '../metrics/trace-context';
+import { sdkContextHook } from '../service/define-service';
+import { attachContext } from '../service/handlers';
 
 type Endpoint = { isAvailable: boolean; action?: { name?: string }; service?: unknown };
 type EndpointList = { hasLocal(): boolean; nextLocal(): Endpoint | null };
@@ -23,9 +25,12 @@ type SchemaOf = { schema?: { hooks?: Hooks; actions?: Record<string, { hooks?: u
 
 const HOOKED = new WeakMap<object, boolean>();
 
+/** A hook value that is only the SDK's own context hook (run by `receiveLocally` itself). */
+const sdkOnly = (v: unknown) => v === sdkContextHook || (Array.isArray(v) && v.every((f) => f === sdkContextHook));
+
 /**
- * Whether the service hooks `i_receiveWebhook` (service-level `hooks` for it or `*`, or action-level `hooks`):
- * hooks run only in a broker call, so such a service keeps being called.
+ * Whether the service hooks `i_receiveWebhook` (service-level `hooks` for it or `*` other than the SDK's own
+ * context hook, or action-level `hooks`): hooks run only in a broker call, so such a service keeps being called.
  */
 function hooksReceive(service: object): boolean {
   let hooked = HOOKED.get(service);
@@ -33,7 +38,7 @@ function hooksReceive(service: object): boolean {
     const schema = (service as SchemaOf).schema;
     const h = schema?.hooks;
     const action = schema?.actions?.i_receiveWebhook as { hooks?: unknown } | undefined;
-    hooked = (['before', 'after', 'error'] as const).some((k) => h?.[k]?.i_receiveWebhook !== undefined || h?.[k]?.['*'] !== undefined)
+    hooked = (['before', 'after', 'error'] as const).some((k) => h?.[k]?.i_receiveWebhook !== undefined || (h?.[k]?.['*'] !== undefined && !sdkOnly(h[k]!['*'])))
       || (typeof action === 'object' && action !== null && action.hooks !== undefined);
     HOOKED.set(service, hooked);
   }
@@ -84,6 +89,8 @@ export function receiveLocally(
   }
   const broker = parent.broker;
   const ctx = Context.create(broker, endpoint as never, { channelId: request.channelId }, { parentCtx: parent, timeout: timeoutMs, retries: 0 });
+  // what the SDK's before-'*' hook gives an action's context: `datasources`, permission helpers
+  attachContext(ctx.service!, ctx);
   const count = webhookOutcomeCounter(broker);
   const run = () => traceAction(ctx, () => runtime.receive(ctx, request));
   const outcome = tracked(ctx, count ? () => count(integration, run()) : run);
