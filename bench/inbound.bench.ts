@@ -178,27 +178,34 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 }
 
 /** What the profiles showed; kept with the table so a re-run does not lose it. */
-const FINDINGS = `Run it with \`npm run bench:inbound\` (it starts its own nats-server and redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`).
-Both servers do the same work per request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse,
-Redis \`SET NX PX\` claim, one JetStream publish with a msg id awaiting the PubAck, mark the claim done, answer JSON.
+const FINDINGS = `Run it with \`npm run bench:inbound\` (it starts its own nats-server and redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`;
+\`BENCH_PROFILE=<dir>\` writes a CPU profile of the Switchboard process). Switchboard and the peer do the same work per
+request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse, Redis \`SET NX PX\` claim, one JetStream
+publish with a msg id awaiting the PubAck, mark the claim done, answer JSON. The stock path skips the Redis claim
+and the msg id (no de-duplication) and checks the HMAC in an action behind moleculer-web's raw body parser.
 
-**The goal (≥ 1.0×) is not met.** What limits it, from CPU profiles of both servers under the same load
-(per request, on this machine):
+Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request 1.49–1.59× the peer's, p99 28.7 vs
+24.7 ms, peak RSS 236 MB.
 
-- The pipeline itself is at parity: in-process, \`receiveWebhook\` with a memory store and no publish costs
-  ~12 µs; Redis claims + commit add ~20 µs; the JetStream publish (nats.js, the same client both servers use)
-  costs 50–70 µs, most of it nats.js building a \`NatsError\` with a stack trace for every request's timeout.
-- The framework adds ~100 µs of CPU per request: moleculer-web (request context, alias resolution, lodash
-  helpers) ~20 µs, the Moleculer call (context, middlewares: tracking, timeout, fallback, validator, hooks)
-  ~20 µs, base64 and header copies so the raw body survives the JSON serializer ~10 µs, and ~15 µs of extra GC.
-  A no-op \`i_receiveWebhook\` behind the same gateway costs ~70 µs/request on its own.
-- Redis round-trips were the largest fixable cost: every command was its own \`write\` syscall, which is slow
-  in this VM. The broker's shared store connection uses ioredis auto-pipelining (concurrent webhooks share
-  writes): ~2 100 → ~3 400 req/s under load. The hand-written server still writes each command separately.
-- Across quiet-machine runs of this version the ratio was 0.68–0.72× (CPU per request 1.49–1.59× the
-  baseline's); absolute req/s moved ~30 % between runs for both servers alike.
-- On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running) the
-  req/s numbers move ±30 % between rounds; the CPU µs/req column is the steadier comparison.`;
+**Issue 12 (2026-12-01), what the profiles (\`node --cpu-prof\` on the gateway process) showed and what changed:**
+
+- nats.js \`js.publish\` built three \`Error\`s per publish (the async-trace context, the timeout's \`NatsError\`, a
+  \`Cancelled\` error on success) plus a timer and a \`Promise.race\`. The channels adapter now publishes with core
+  \`nc.publish\` and a reply subject on one shared PubAck subscription per connection, with one deadline sweep
+  (\`src/channels/jetstream/ack-inbox.ts\`). \`bench/publish-ack.bench.ts\`, 64 in flight: 66.5 → 17.4 µs CPU per
+  publish (js.publish with \`noAsyncTraces\`: 32.5 µs). @nats-io/jetstream 3.x is not installed here and was not measured.
+- The gateway ran a local integration through a Moleculer call: params object, base64 body, header copies, the
+  validator, middlewares. A local integration built by \`defineIntegration\` now runs in-process with the raw
+  \`Buffer\` (\`src/gateway/local-receive.ts\`), keeping the span, the webhook count, stop tracking and the timeout.
+- The top frame of the first profile was \`ExtendableError\`: \`readRawBody\` built a \`BadRequestError\` (stack
+  trace) on every request's \`close\` event, also after a complete body. Now built only when it is the outcome.
+- What is left (last profile): HTTP parsing and writing (\`writev\`, \`end\`) and HMAC as in the peer; moleculer-web's
+  request context and alias resolution (~10–20 µs); Redis and NATS protocol work as in the peer; GC ~7 %.
+- **RSS**: the Switchboard process is ~150 MB idle before any request (tsx's loader thread and the transpiled
+  SDK; the peer loads a fraction of it), and grows ~50–110 MB under load, mostly V8's young generation:
+  \`--max-semi-space-size=4\` kept peak RSS at 157 MB in one 6 s run against 204 MB with the defaults.
+- On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running; load
+  average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.`;
 
 function writeSection(table: string): void {
   const file = join(__dirname, '..', 'BENCHMARKS.md');
