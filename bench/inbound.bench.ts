@@ -1,8 +1,9 @@
 /**
  * Inbound benchmark: signed webhooks over HTTP (autocannon, 50 connections) against the Switchboard gateway +
  * a `defineIntegration` service (NATS transporter, Redis claims, JetStream publish with PubAck), and — in the
- * same run, alternating rounds — against bench/baseline-inbound-server.ts doing the same work by hand.
- * Both servers run as child processes on one nats-server and one redis-server started here. Prints req/s,
+ * same run, alternating rounds — against bench/baseline-inbound-server.ts doing the same work by hand, and the
+ * stock Moleculer path (moleculer-web + `sendToChannel` on @moleculer/channels' NATS adapter, no dedupe).
+ * BENCH_PROFILE=<dir> writes a CPU profile of the Switchboard process. All servers run as child processes on one nats-server and one redis-server started here. Prints req/s,
  * p50/p99 latency, peak RSS and the ratio; writes the table to BENCHMARKS.md under `## Inbound webhooks`.
  *
  *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file
@@ -21,6 +22,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const SB_NAMESPACE = 'benchsb';
 const BASE_SUBJECT = 'benchbase.processing.message.received';
+const STOCK_SUBJECT = 'benchstock.processing.message.received';
 const NANOS = 1_000_000;
 
 interface Autocannon {
@@ -54,9 +56,59 @@ async function serveSwitchboard(port: number, natsUrl: string, redisUrl: string)
   process.send?.('ready');
 }
 
+// ── role: the stock Moleculer path (child process) ───────────────────────────
+/**
+ * What a Moleculer user writes without Switchboard: moleculer-web with a raw body parser, an action that checks
+ * the HMAC and JSON-parses the body, then `sendToChannel` through @moleculer/channels' stock NATS adapter
+ * (JetStream publish awaiting the PubAck). No de-duplication (no Redis claim, no msg id).
+ */
+async function serveStock(port: number, natsUrl: string): Promise<void> {
+  const { ServiceBroker } = await import('moleculer');
+  const ApiGateway = (await import('moleculer-web')).default;
+  const { Middleware: Channels } = await import('@moleculer/channels') as unknown as { Middleware: (opts: Record<string, unknown>) => import('moleculer').Middleware };
+  const { createHmac, timingSafeEqual } = await import('node:crypto');
+  const broker = new ServiceBroker({
+    nodeID: 'bench-stock', namespace: 'benchstock', logLevel: 'warn', transporter: { type: 'NATS', options: { servers: [natsUrl] } },
+    middlewares: [Channels({ adapter: { type: 'NATS', options: { nats: { url: natsUrl } } } })],
+  });
+  broker.createService({
+    name: 'api', mixins: [ApiGateway],
+    settings: {
+      port, ip: '127.0.0.1', log4XXResponses: false,
+      routes: [{
+        path: '/webhooks', mappingPolicy: 'restrict', mergeParams: false, logging: false,
+        bodyParsers: { json: false, raw: { type: '*/*', limit: '1mb' } },
+        aliases: { 'POST /bench/c1': 'stock.receive' },
+        onBeforeCall(ctx: import('moleculer').Context<unknown, Record<string, unknown>>, _route: unknown, req: import('node:http').IncomingMessage) { ctx.meta.signature = req.headers['x-signature']; },
+      }],
+    },
+  });
+  broker.createService({
+    name: 'stock',
+    actions: {
+      async receive(ctx: import('moleculer').Context<{ body: Buffer }, { signature?: string }>) {
+        const raw = ctx.params.body;
+        const want = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
+        const got = Buffer.from(String(ctx.meta.signature ?? ''));
+        if (got.length !== want.length || !timingSafeEqual(got, want)) throw new (await import('moleculer')).Errors.MoleculerClientError('bad signature', 401);
+        const payload = JSON.parse(raw.toString('utf8')) as { id: string; messages: unknown[] };
+        // the stock adapter prefixes the broker's namespace: benchstock.processing.message.received
+        await ctx.broker.sendToChannel('processing.message.received', { eventId: payload.id, message: payload.messages[0] });
+        return { success: true, messages: 1, eventId: payload.id };
+      },
+    },
+  });
+  await broker.start();
+  process.send?.('ready');
+}
+
 // ── role: the driver ──────────────────────────────────────────────────────────
-function child(args: string[], script: string): Promise<ChildProcess> {
-  const proc = fork(script, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** BENCH_PROFILE=<dir>: the Switchboard process writes a CPU profile there (`node --cpu-prof`) when the run ends. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+
+function child(args: string[], script: string, profile = false): Promise<ChildProcess> {
+  const execArgv = ['--import', 'tsx', ...(profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
+  const proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('message', () => resolve(proc));
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -126,27 +178,34 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 }
 
 /** What the profiles showed; kept with the table so a re-run does not lose it. */
-const FINDINGS = `Run it with \`npm run bench:inbound\` (it starts its own nats-server and redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`).
-Both servers do the same work per request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse,
-Redis \`SET NX PX\` claim, one JetStream publish with a msg id awaiting the PubAck, mark the claim done, answer JSON.
+const FINDINGS = `Run it with \`npm run bench:inbound\` (it starts its own nats-server and redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`;
+\`BENCH_PROFILE=<dir>\` writes a CPU profile of the Switchboard process). Switchboard and the peer do the same work per
+request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse, Redis \`SET NX PX\` claim, one JetStream
+publish with a msg id awaiting the PubAck, mark the claim done, answer JSON. The stock path skips the Redis claim
+and the msg id (no de-duplication) and checks the HMAC in an action behind moleculer-web's raw body parser.
 
-**The goal (≥ 1.0×) is not met.** What limits it, from CPU profiles of both servers under the same load
-(per request, on this machine):
+Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request 1.49–1.59× the peer's, p99 28.7 vs
+24.7 ms, peak RSS 236 MB.
 
-- The pipeline itself is at parity: in-process, \`receiveWebhook\` with a memory store and no publish costs
-  ~12 µs; Redis claims + commit add ~20 µs; the JetStream publish (nats.js, the same client both servers use)
-  costs 50–70 µs, most of it nats.js building a \`NatsError\` with a stack trace for every request's timeout.
-- The framework adds ~100 µs of CPU per request: moleculer-web (request context, alias resolution, lodash
-  helpers) ~20 µs, the Moleculer call (context, middlewares: tracking, timeout, fallback, validator, hooks)
-  ~20 µs, base64 and header copies so the raw body survives the JSON serializer ~10 µs, and ~15 µs of extra GC.
-  A no-op \`i_receiveWebhook\` behind the same gateway costs ~70 µs/request on its own.
-- Redis round-trips were the largest fixable cost: every command was its own \`write\` syscall, which is slow
-  in this VM. The broker's shared store connection uses ioredis auto-pipelining (concurrent webhooks share
-  writes): ~2 100 → ~3 400 req/s under load. The hand-written server still writes each command separately.
-- Across quiet-machine runs of this version the ratio was 0.68–0.72× (CPU per request 1.49–1.59× the
-  baseline's); absolute req/s moved ~30 % between runs for both servers alike.
-- On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running) the
-  req/s numbers move ±30 % between rounds; the CPU µs/req column is the steadier comparison.`;
+**Issue 12 (2026-12-01), what the profiles (\`node --cpu-prof\` on the gateway process) showed and what changed:**
+
+- nats.js \`js.publish\` built three \`Error\`s per publish (the async-trace context, the timeout's \`NatsError\`, a
+  \`Cancelled\` error on success) plus a timer and a \`Promise.race\`. The channels adapter now publishes with core
+  \`nc.publish\` and a reply subject on one shared PubAck subscription per connection, with one deadline sweep
+  (\`src/channels/jetstream/ack-inbox.ts\`). \`bench/publish-ack.bench.ts\`, 64 in flight: 66.5 → 17.4 µs CPU per
+  publish (js.publish with \`noAsyncTraces\`: 32.5 µs). @nats-io/jetstream 3.x is not installed here and was not measured.
+- The gateway ran a local integration through a Moleculer call: params object, base64 body, header copies, the
+  validator, middlewares. A local integration built by \`defineIntegration\` now runs in-process with the raw
+  \`Buffer\` (\`src/gateway/local-receive.ts\`), keeping the span, the webhook count, stop tracking and the timeout.
+- The top frame of the first profile was \`ExtendableError\`: \`readRawBody\` built a \`BadRequestError\` (stack
+  trace) on every request's \`close\` event, also after a complete body. Now built only when it is the outcome.
+- What is left (last profile): HTTP parsing and writing (\`writev\`, \`end\`) and HMAC as in the peer; moleculer-web's
+  request context and alias resolution (~10–20 µs); Redis and NATS protocol work as in the peer; GC ~7 %.
+- **RSS**: the Switchboard process is ~150 MB idle before any request (tsx's loader thread and the transpiled
+  SDK; the peer loads a fraction of it), and grows ~50–110 MB under load, mostly V8's young generation:
+  \`--max-semi-space-size=4\` kept peak RSS at 157 MB in one 6 s run against 204 MB with the defaults.
+- On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running; load
+  average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.`;
 
 function writeSection(table: string): void {
   const file = join(__dirname, '..', 'BENCHMARKS.md');
@@ -167,24 +226,30 @@ async function drive(): Promise<void> {
     // the baseline's stream: same settings as the SDK's defaults (file storage, 2 min duplicate window)
     const nc = await connect({ servers: nats.url });
     const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: 'benchstock', subjects: [STOCK_SUBJECT], retention: RetentionPolicy.Limits, storage: StorageType.File, duplicate_window: 120_000 * NANOS, discard: DiscardPolicy.Old, max_msgs: 1_000_000 });
     await jsm.streams.add({ name: 'benchbase', subjects: [BASE_SUBJECT], retention: RetentionPolicy.Limits, storage: StorageType.File, duplicate_window: 120_000 * NANOS, discard: DiscardPolicy.Old, max_msgs: 1_000_000 });
     await nc.close();
 
-    const [sbPort, basePort] = [await freePort(), await freePort()];
-    const sb = await child(['--serve', String(sbPort), nats.url, redis.url], __filename);
+    const [sbPort, basePort, stockPort] = [await freePort(), await freePort(), await freePort()];
+    const sb = await child(['--serve', String(sbPort), nats.url, redis.url], __filename, true);
     const base = await child([String(basePort), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, 'baseline-inbound-server.ts'));
-    procs.push(sb, base);
+    const stock = await child(['--serve-stock', String(stockPort), nats.url], __filename);
+    procs.push(sb, base, stock);
+    const totals = (): Totals => ({ reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 });
     const targets = [
-      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}`, pid: sb.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 } as Totals },
-      { name: 'baseline', url: `http://127.0.0.1:${basePort}`, pid: base.pid!, totals: { reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 } as Totals },
+      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}`, pid: sb.pid!, totals: totals() },
+      { name: 'baseline', url: `http://127.0.0.1:${basePort}`, pid: base.pid!, totals: totals() },
+      { name: 'stock', url: `http://127.0.0.1:${stockPort}`, pid: stock.pid!, totals: totals() },
     ];
     console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s)`);
     for (const t of targets) await round(t.name, t.url, t.pid, t.totals, 2, false); // warm-up
+    // alternating order: a, b, c / c, b, a / ... so a load spike on the shared machine hits every side
     for (let i = 0; i < ROUNDS; i++) for (const t of i % 2 === 0 ? targets : [...targets].reverse()) await round(t.name, t.url, t.pid, t.totals, SECONDS, true);
 
-    const [s, b] = targets.map((t) => t.totals);
+    const [s, b, k] = targets.map((t) => t.totals);
     const storedSb = await storedCount(nats.url, `${SB_NAMESPACE}.processing.message.received`);
     const storedBase = await storedCount(nats.url, BASE_SUBJECT);
+    const storedStock = await storedCount(nats.url, STOCK_SUBJECT);
     const row = (name: string, t: Totals, stored: number) =>
       `| ${name} | ${mean(t.reqs).toFixed(0)} | ${mean(t.p50).toFixed(1)} | ${mean(t.p99).toFixed(1)} | ${((t.cpuMs * 1000) / t.requests).toFixed(0)} | ${t.rss.toFixed(0)} | ${t.bad} | ${stored} |`;
     const ratio = mean(s.reqs) / mean(b.reqs);
@@ -194,18 +259,27 @@ async function drive(): Promise<void> {
       '| server | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | non-2xx/errors | messages stored (incl. warm-up) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
       row('Switchboard (gateway + defineIntegration, NATS transporter)', s, storedSb),
-      row('hand-written node:http baseline', b, storedBase),
+      row('hand-written node:http peer (bench/baseline-inbound-server.ts)', b, storedBase),
+      row('stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)', k, storedStock),
       '',
-      `**Ratio (Switchboard / baseline): ${ratio.toFixed(2)}×** req/s; p99 ${mean(s.p99).toFixed(1)} ms vs ${mean(b.p99).toFixed(1)} ms; CPU per request ${(((s.cpuMs / s.requests) / (b.cpuMs / b.requests))).toFixed(2)}× the baseline's (the load-independent measure on a shared machine).`,
+      `**Switchboard / peer: ${ratio.toFixed(2)}×** req/s; p99 ${mean(s.p99).toFixed(1)} ms vs ${mean(b.p99).toFixed(1)} ms; CPU per request ${(((s.cpuMs / s.requests) / (b.cpuMs / b.requests))).toFixed(2)}× the peer's (the load-independent measure on a shared machine).`,
+      `**Switchboard / stock Moleculer: ${(mean(s.reqs) / mean(k.reqs)).toFixed(2)}×** req/s; CPU per request ${(((s.cpuMs / s.requests) / (k.cpuMs / k.requests))).toFixed(2)}× the stock path's.`,
     ].join('\n');
     console.log(`\n${table}\n`);
     if (!process.env.BENCH_NO_WRITE) writeSection(table);
   } finally {
-    await Promise.all(procs.map((p) => new Promise((resolve) => { p.once('exit', resolve); p.kill('SIGKILL'); })));
+    // SIGTERM → process.exit (a --cpu-prof profile is written on exit), SIGKILL after 5 s
+    await Promise.all(procs.map((p) => new Promise((resolve) => {
+      p.once('exit', resolve);
+      p.kill('SIGTERM');
+      setTimeout(() => p.kill('SIGKILL'), 5000).unref();
+    })));
     await Promise.allSettled([nats.cleanup(), redis.cleanup()]);
   }
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--serve') serveSwitchboard(Number(argv[1]), argv[2], argv[3]).catch((err) => { console.error(err); process.exit(1); });
+if (argv[0] === '--serve' || argv[0] === '--serve-stock') process.once('SIGTERM', () => process.exit(0));
+if (argv[0] === '--serve-stock') serveStock(Number(argv[1]), argv[2]).catch((err) => { console.error(err); process.exit(1); });
+else if (argv[0] === '--serve') serveSwitchboard(Number(argv[1]), argv[2], argv[3]).catch((err) => { console.error(err); process.exit(1); });
 else drive().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

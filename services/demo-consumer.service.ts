@@ -1,9 +1,15 @@
-/** Demo consumer: logs every normalized inbound message from `<ns>.processing.message.received` (see the README's three steps). */
+/**
+ * Demo consumer of the memory-mode trial (`npm start` with no NATS_URL): logs every normalized inbound message
+ * from `<ns>.processing.message.received` (see the README's three steps). With NATS_URL set it consumes nothing
+ * and creates no durable group on the server — a real deployment's consumers are its own services.
+ */
 import { CHANNEL_CONFIG, channelNames, defineService, NAMESPACE, type IntegrationMessageReceivedPayload } from '@switchboard/sdk';
 
 const channels = channelNames(process.env.SWITCHBOARD_NAMESPACE ?? NAMESPACE);
+/** Only the one-process memory trial runs the demo consumer. */
+const memoryMode = !process.env.NATS_URL;
 
-export default defineService({
+const demoConsumer = defineService({
   name: 'demo-consumer',
   channels: {
     [channels.MESSAGE_RECEIVED]: {
@@ -17,3 +23,5 @@ export default defineService({
     },
   },
 });
+
+export default memoryMode ? demoConsumer : { ...demoConsumer, channels: {} };

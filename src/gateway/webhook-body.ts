@@ -75,7 +75,8 @@ export function readRawBody(req: IncomingMessage, limit: number, timeoutMs: numb
     req.on('data', onData);
     req.once('end', () => finish(null, Buffer.concat(chunks, size)));
     req.once('error', (err) => finish(err));
-    req.once('close', () => finish(new BadRequestError('the request was aborted before its body was complete')));
+    // 'close' follows every request, also a complete one: build the error only when it is the outcome
+    req.once('close', () => { if (!settled) finish(new BadRequestError('the request was aborted before its body was complete')); });
   });
 }
 

@@ -9,6 +9,8 @@ import { DEFAULT_MAX_BODY_BYTES } from '../integration/options';
 import { errorBody, retryAfterOf, writeErrorBody } from './error-response';
 import { serviceCallError } from './service-errors';
 import { DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
+import { frontDoorFields } from '../integration/inbound/request';
+import { localWebhookTarget, receiveLocally } from './local-receive';
 import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, forwardedHeaders, queryOf, readRawBody, requestOrigin } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
@@ -102,11 +104,19 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       const { integration, channelId } = target(req);
       checkContentType(req, contentTypes);
       const raw = await readRawBody(req, maxBodyBytes, bodyTimeoutMs);
+      const action = `${integration}.i_receiveWebhook`;
+      const local = localWebhookTarget(req.$ctx.broker, action);
+      if (local) {
+        // in-process: the raw Buffer as it was read (see local-receive.ts)
+        const request = { channelId, rawBody: raw, headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now(), ...frontDoorFields(requestOrigin(req)) };
+        writeResult(res, await receiveLocally(req.$ctx, local, action, integration, request, timeoutMs));
+        return;
+      }
       const params = {
         channelId, body: raw.toString('base64'), headers: forwardedHeaders(req), query: queryOf(req.url), receivedAt: Date.now(),
         ...requestOrigin(req),
       };
-      writeResult(res, await callIntegration(req, `${integration}.i_receiveWebhook`, params, timeoutMs, graceMs));
+      writeResult(res, await callIntegration(req, action, params, timeoutMs, graceMs));
     } catch (err) {
       fail(this, req, res, err);
     }

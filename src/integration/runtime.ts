@@ -16,12 +16,14 @@ import type { InboundRuntime } from './inbound/actions';
 import { slackUrlVerification } from './inbound/challenge';
 import { channelLookupOf } from './channel-lookup';
 import type { InboundPipeline } from './inbound/receive-webhook';
-import type { Publisher } from './inbound/publish';
+import { brokerPublisher } from './publisher';
 import type { MessageFinder } from './inbound/resolve-unsure';
 import { customVerifier, schemeVerifier } from './inbound/verify';
 import type { ResolvedInboundOptions } from './options';
 import type { IntegrationServiceConfig } from './types';
 import type { StatusPublisher } from './inbound/publish-statuses';
+
+export { assertCanPublish, brokerPublisher } from './publisher';
 
 const RUNTIME = Symbol('switchboard.inbound');
 
@@ -34,15 +36,9 @@ export function inboundRuntimeOf(service: Service): InboundRuntime {
   return runtime;
 }
 
-/** The default publisher: `broker.sendToChannel` (the channels middleware), which resolves after the PubAck. */
-export function brokerPublisher(broker: ServiceBroker): Publisher {
-  return (channel, payload, options) => {
-    const send = (broker as Partial<Pick<ServiceBroker, 'sendToChannel'>>).sendToChannel;
-    if (typeof send !== 'function') {
-      throw new ConfigError('broker.sendToChannel is missing: add the channels middleware (createChannelsMiddleware) to the broker config');
-    }
-    return send.call(broker, channel, payload, options);
-  };
+/** The runtime of a service built by `defineIntegration`, or undefined (another kind of service, or not created yet). */
+export function findInboundRuntime(service: Service | null | undefined): InboundRuntime | undefined {
+  return service ? (service as WithRuntime)[RUNTIME] : undefined;
 }
 
 /**
@@ -53,13 +49,6 @@ export function brokerMessageFinder(broker: ServiceBroker): MessageFinder | unde
   const adapter = (broker as unknown as { channelAdapter?: { findMessage?: MessageFinder } }).channelAdapter;
   if (typeof adapter?.findMessage !== 'function') return undefined;
   return (channel, msgID, since) => adapter.findMessage!(channel, msgID, since);
-}
-
-/** Fails the service start (not each webhook) when the broker cannot publish to channels. */
-export function assertCanPublish(service: Service): void {
-  if (typeof (service.broker as Partial<Pick<ServiceBroker, 'sendToChannel'>>).sendToChannel !== 'function') {
-    throw new ConfigError(`service ${service.name}: broker.sendToChannel is missing — add createChannelsMiddleware() to the broker's middlewares (createBrokerConfig does)`);
-  }
 }
 
 /** Builds and attaches the runtime (call from `created`). */

@@ -31,6 +31,19 @@ function integrationOf(action: ActionLike, suffix: string): string {
   return action.service?.name ?? (action.name ?? '').slice(0, -suffix.length - 1);
 }
 
+/** Counts one `i_receiveWebhook` outcome (stored, duplicate, challenge, or the error's) for an integration. */
+export type WebhookOutcomeCounter = <T>(integration: string, outcome: Promise<T>) => Promise<T>;
+
+const WEBHOOK_COUNTERS = new WeakMap<ServiceBroker, WebhookOutcomeCounter>();
+
+/**
+ * The counter the middleware puts around `i_receiveWebhook`, for a caller that runs the pipeline without the
+ * action (the gateway's in-process path): undefined when metrics are off or the middleware is not loaded.
+ */
+export function webhookOutcomeCounter(broker: ServiceBroker): WebhookOutcomeCounter | undefined {
+  return WEBHOOK_COUNTERS.get(broker);
+}
+
 export function createMetricsMiddleware(options: MetricsMiddlewareOptions = {}): Middleware {
   const namespace = options.namespace ?? NAMESPACE;
   const interval = options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS;
@@ -40,6 +53,11 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions = {}):
   let sampling = false;
 
   const count = (name: string, labels: Record<string, string>, n = 1) => { if (enabled && n > 0) broker.metrics.increment(name, labels, n); };
+
+  const countWebhook: WebhookOutcomeCounter = (integration, outcome) => outcome.then(
+    (res) => { count(M.WEBHOOKS, { integration, outcome: webhookResultOutcome(res) }); return res; },
+    (err: unknown) => { count(M.WEBHOOKS, { integration, outcome: webhookErrorOutcome(err) }); throw err; },
+  );
 
   const recordSend = (integration: string, outcome: string, resultOrError: unknown) => {
     count(M.SENDS, { integration, outcome });
@@ -73,6 +91,7 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions = {}):
     created(b: ServiceBroker) {
       broker = b;
       enabled = registerSwitchboardMetrics(b);
+      if (enabled) WEBHOOK_COUNTERS.set(b, countWebhook);
     },
     started() {
       if (enabled && interval > 0) {
@@ -90,10 +109,7 @@ export function createMetricsMiddleware(options: MetricsMiddlewareOptions = {}):
       const raw = action.rawName ?? action.name?.split('.').pop();
       if (raw === 'i_receiveWebhook') {
         const integration = integrationOf(action, raw);
-        return (...args: unknown[]) => handler(...args).then(
-          (res) => { count(M.WEBHOOKS, { integration, outcome: webhookResultOutcome(res) }); return res; },
-          (err: unknown) => { count(M.WEBHOOKS, { integration, outcome: webhookErrorOutcome(err) }); throw err; },
-        );
+        return (...args: unknown[]) => countWebhook(integration, handler(...args));
       }
       if (raw === 'i_sendMessage') return wrapSend(integrationOf(action, raw), handler);
       return handler;

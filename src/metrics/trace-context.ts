@@ -53,3 +53,22 @@ export function createTracingMiddleware(): Middleware {
     },
   } as unknown as Middleware;
 }
+
+/**
+ * Runs `fn` as the action `ctx` stands for when it is not reached through a broker call (the gateway's
+ * in-process webhook path): an `action` span like Moleculer's tracing middleware makes (Switchboard's tags), and
+ * the context carried to the `sendToChannel` calls inside. Just `fn()` with tracing off.
+ */
+export function traceAction<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
+  if (!ctx.broker.isTracingEnabled()) return fn();
+  const c = ctx as TracedContext;
+  const span = c.startSpan(`action '${ctx.action?.name}'`, {
+    id: c.id, type: 'action', traceID: c.requestID, parentID: c.parentID, service: c.service, sampled: c.tracing,
+    tags: { callingLevel: c.level, action: { name: ctx.action?.name, rawName: (ctx.action as { rawName?: string } | undefined)?.rawName }, remoteCall: false, nodeID: ctx.broker.nodeID, requestID: c.requestID, ...switchboardSpanTags(ctx) },
+  }) as Span & { sampled?: boolean; addTags?(tags: Record<string, unknown>): void };
+  c.tracing = span.sampled === true;
+  return current.run(c, fn).then(
+    (res) => { span.addTags?.(switchboardSpanTags(ctx, res)); c.finishSpan(span); return res; },
+    (err: unknown) => { span.setError(err as Error); c.finishSpan(span); throw err; },
+  );
+}

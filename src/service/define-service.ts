@@ -12,6 +12,11 @@ export const SDK_ONLY_KEYS = ['datasources', 'memoize'] as const;
 /** Names the SDK puts on the service; a method with one of these names would hide it. */
 const RESERVED_METHODS = ['memoize', 'invalidateMemoized', 'datasources'] as const;
 
+/** The SDK's `before '*'` hook: `datasources` and the permission helpers on every action's context. */
+export function sdkContextHook(this: Service, ctx: Context): void {
+  attachContext(this, ctx);
+}
+
 /** The SDK's own mixin for one service config. */
 function sdkMixin(registry: DatasourceRegistry, methodMemoize: Record<string, MethodMemoizeOptions>): Partial<ServiceSchema> {
   const datasources = datasourcesMixin(registry);
@@ -21,11 +26,7 @@ function sdkMixin(registry: DatasourceRegistry, methodMemoize: Record<string, Me
       wrapSchemaHandlers(schema, methodMemoize);
     },
     hooks: {
-      before: {
-        '*'(this: Service, ctx: Context) {
-          attachContext(this, ctx);
-        },
-      },
+      before: { '*': sdkContextHook },
     },
     methods: memo.methods,
     created: datasources.created,

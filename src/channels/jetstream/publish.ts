@@ -10,6 +10,10 @@ import { BadRequestError, PayloadTooLargeError, PublishError } from '../../error
 import { DEFAULT_PUBLISH_TIMEOUT_MS, type ChannelPublishOptions, type PublishAck } from '../options';
 import { notPublishedError, type ReadyGate } from '../ready-gate';
 import type { Provisioner } from './provision';
+import { ackInboxOf } from './ack-inbox';
+
+/** JetStream's de-duplication header (the `msgID` of `js.publish`). */
+const MSG_ID_HEADER = 'Nats-Msg-Id';
 
 /** What the publisher needs from the adapter. */
 export interface PublishDeps {
@@ -80,19 +84,17 @@ export class Publisher {
       );
     }
     let hdrs: MsgHdrs | undefined;
-    if (opts.headers) {
+    if (opts.headers || opts.msgID) {
       hdrs = natsHeaders();
-      for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && v !== null) hdrs.set(k, String(v));
+      if (opts.headers) for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && v !== null) hdrs.set(k, String(v));
+      if (opts.msgID) hdrs.set(MSG_ID_HEADER, opts.msgID);
     }
-    const p = (async () => h.js.publish(channelName, data, {
-      ...(hdrs ? { headers: hdrs } : {}),
-      ...(opts.msgID ? { msgID: opts.msgID } : {}),
-      timeout: this.timeout(opts),
-    }))();
+    // one shared PubAck subscription and deadline sweep per connection (see ack-inbox.ts), not js.publish
+    const p = ackInboxOf(h.nc).publish(channelName, data, hdrs, this.timeout(opts));
     this.pending.add(p);
     try {
       const ack = await p;
-      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true };
     } catch (err) {
       throw this.failure(channelName, opts, data, err, h.nc);
     } finally {

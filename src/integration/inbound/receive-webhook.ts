@@ -1,4 +1,4 @@
-/** `i_receiveWebhook`: the inbound steps in order — body format, channel, channel access, verify, rate limit, parse, claim, normalize, publish (from where an earlier delivery stopped), commit, answer. */
+/** `i_receiveWebhook`: the inbound steps in order — body format, channel, channel access, verify, rate limit, parse, challenge, validate, event id, then `storeEvent` (claim, normalize, publish from where an earlier delivery stopped, commit), answer. */
 import type { ChannelAuthentication } from '../../security';
 import type { KeyValueStore } from '../../store';
 import type { IntegrationConfig, NormalizedMessage, NormalizedStatus, WebhookEvent } from '../../types';
@@ -7,17 +7,15 @@ import type { StoredWebhook, WebhookAnswerBody, WebhookChallengeAnswer } from '.
 import { answerStored } from './answers';
 import { parseFormPayload, requestBodyFormat } from './body-format';
 import { limitInboundRate } from './inbound-rate-limit';
-import { claimEvent, claimKey, releaseClaim } from './claim';
-import { commitEvent } from './commit';
 import { resolveEventId } from './event-id';
-import { normalizeWebhook } from './normalize';
 import { parsePayload, validatePayload } from './parse';
-import { publishMessages, type Publisher, type PublishProgress } from './publish';
+import type { Publisher } from './publish';
 import type { InboundRequest } from './request';
 import { resolveChannel } from './resolve-channel';
-import { resolveUnsure, type MessageFinder } from './resolve-unsure';
+import type { MessageFinder } from './resolve-unsure';
 import { verifySignature, type SignatureVerifier } from './verify';
-import { publishWebhookStatuses, type StatusPublisher } from './publish-statuses';
+import type { StatusPublisher } from './publish-statuses';
+import { storeEvent } from './store-event';
 
 /** Everything the pipeline needs, each edge injectable. */
 export interface InboundPipeline {
@@ -79,25 +77,7 @@ export async function receiveWebhook(p: InboundPipeline, request: InboundRequest
   await validatePayload(p.validateWebhook, webhook);
   const eventId = await resolveEventId(p.eventId, webhook, verified);
 
-  const key = claimKey(p.integration, channel.tenantId, channel.id, eventId);
-  const claimed = await claimEvent(p.store, key, p.options.claimTtlMs);
-  if (claimed.state === 'done') return answerStored(p.answer, webhook, { success: true, duplicate: true, messages: 0, eventId });
-
-  // an earlier delivery may have stored some already, and left one unconfirmed
-  const progress: PublishProgress = { stored: claimed.claim.from, unsure: claimed.claim.unsure };
-  let count: number;
-  try {
-    await resolveUnsure(p.findMessage, p.receivedChannel, { integration: p.integration, channelId: channel.id, eventId }, progress);
-    const messages = await normalizeWebhook(p.normalize, webhook, channel, p.platform, p.options.maxMessagesPerWebhook);
-    count = await publishMessages(p.publish, p.receivedChannel, messages, {
-      integration: p.integration, channelId: channel.id, tenantId: channel.tenantId, eventId, receivedAt: request.receivedAt, now: p.now,
-    }, progress);
-    // Step 7b: the delivery receipts (statuses hook), after the messages.
-    await publishWebhookStatuses(p, webhook, channel, { eventId, receivedAt: request.receivedAt }, progress, messages.length);
-  } catch (err) {
-    await releaseClaim(p.store, claimed.claim, progress, p.options.doneTtlMs);
-    throw err;
-  }
-  if (!(await commitEvent(p.store, claimed.claim, p.options.doneTtlMs))) p.onCommitFailed?.(key);
-  return answerStored(p.answer, webhook, { success: true, messages: count, eventId });
+  const stored = await storeEvent(p, webhook, channel, eventId);
+  if (stored.duplicate) return answerStored(p.answer, webhook, { success: true, duplicate: true, messages: 0, eventId });
+  return answerStored(p.answer, webhook, { success: true, messages: stored.messages, eventId });
 }

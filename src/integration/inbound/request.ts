@@ -68,7 +68,7 @@ export function decodeRequest(params: ReceiveWebhookParams, maxBodyBytes: number
 }
 
 /** `path` (≤ 8 KiB, starting with `/`) and `remoteAddress` (≤ 64 characters) when sent as strings. */
-function frontDoorFields(params: ReceiveWebhookParams): Pick<InboundRequest, 'path' | 'remoteAddress'> {
+export function frontDoorFields(params: Pick<ReceiveWebhookParams, 'path' | 'remoteAddress'>): Pick<InboundRequest, 'path' | 'remoteAddress'> {
   const out: Pick<InboundRequest, 'path' | 'remoteAddress'> = {};
   if (typeof params.path === 'string' && params.path.startsWith('/') && params.path.length <= 8192) out.path = params.path;
   if (typeof params.remoteAddress === 'string' && params.remoteAddress.length <= 64) out.remoteAddress = params.remoteAddress;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Errors, Validators, type Context, type Service, type ServiceBroker } from 'moleculer';
 import type { ChannelDefinition } from '../../channels/options';
 import type { OutboundSendPayload } from '../../channels/payloads';
-import { ConfigError } from '../../errors';
+import { cannotPublishError } from '../publisher';
 import { resolveOwnedChannel } from './resolve-channel';
 import type { OutboundRuntime } from './runtime';
 import { sendMessage, type SendRequest } from './send-message';
@@ -57,7 +57,7 @@ export async function enqueueSend(service: Service, runtime: OutboundRuntime, ct
   await resolveOwnedChannel(pipeline.lookupChannel, request.channelId, pipeline.platform, request.tenantId);
   const broker = service.broker as Partial<Pick<ServiceBroker, 'sendToChannel'>>;
   if (typeof broker.sendToChannel !== 'function') {
-    throw new ConfigError('broker.sendToChannel is missing: add the channels middleware (createChannelsMiddleware) to the broker config');
+    throw cannotPublishError(service.name);
   }
   const { channelId, message, idempotencyKey, tenantId } = request;
   const payload: OutboundSendPayload & { tenantId?: string } = {

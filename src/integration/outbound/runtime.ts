@@ -1,13 +1,14 @@
 /** The per-service outbound runtime: store, memoized channel lookup, publisher, outbox and counters — built when the service is created. */
-import type { Context, Service, ServiceBroker } from 'moleculer';
+import type { Context, Service } from 'moleculer';
 import { channelNames } from '../../channels/names';
 import { ConfigError } from '../../errors';
 import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../../store';
 import type { AppContext, IntegrationConfig } from '../../types';
 import { channelLookupOf } from '../channel-lookup';
 import type { IntegrationServiceConfig } from '../types';
+import { brokerPublisher } from '../publisher';
 import { newCounters, type OutboundCounters } from './counters';
-import { EventOutbox, type EventPublisher } from './events';
+import { EventOutbox } from './events';
 import { resolveOutboundOptions, type ResolvedOutboundOptions } from './options';
 import type { SendPipeline } from './send-message';
 
@@ -29,18 +30,6 @@ export interface OutboundRuntime {
 }
 
 type WithRuntime = Service & { [RUNTIME]?: OutboundRuntime };
-type Publishing = Partial<Pick<ServiceBroker, 'sendToChannel'>>;
-
-/** `broker.sendToChannel` (the channels middleware), resolving with the PubAck. */
-function publisherOf(broker: ServiceBroker): EventPublisher {
-  return (channel, payload, options) => {
-    const send = (broker as Publishing).sendToChannel;
-    if (typeof send !== 'function') {
-      return Promise.reject(new ConfigError('broker.sendToChannel is missing: add the channels middleware (createChannelsMiddleware) to the broker config'));
-    }
-    return send.call(broker, channel, payload, options);
-  };
-}
 
 /** The service's outbound runtime, built on first use if `created` has not built it. */
 export function outboundRuntimeOf<TPayload, TChannel extends IntegrationConfig>(service: Service, config: IntegrationServiceConfig<TPayload, TChannel>): OutboundRuntime {
@@ -56,7 +45,7 @@ export function createOutboundRuntime<TPayload, TChannel extends IntegrationConf
   const store = acquireStore(service.broker);
   const names = channelNames(brokerRuntime(service.broker).namespace);
   const counters = newCounters();
-  const publish = publisherOf(service.broker);
+  const publish = brokerPublisher(service.broker);
   const outbox = new EventOutbox(publish, service.logger, options.eventRetryIntervalMs);
   const cached = channelLookupOf(service, config);
 
