@@ -7,6 +7,7 @@
  */
 import { BadRequestError, PublishError } from '../errors';
 import { BaseAdapter } from './base-adapter';
+import { ConnectOnce } from './connect-once';
 import { resolveChannel, type Chan } from './channel';
 import { LocalFailureCounts } from './failure-counts';
 import { notPublishedError, ReadyGate } from './ready-gate';
@@ -74,7 +75,7 @@ export class MemoryAdapter extends BaseAdapter {
   private readonly members = new Map<string, { stream: MemStream; group: Group; member: Member }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopping = false;
-  private connecting: Promise<void> | null = null;
+  private readonly connectOnce = new ConnectOnce();
   private readonly now: () => number;
   private readonly gate = new ReadyGate();
   private readonly settler: Settler;
@@ -102,11 +103,7 @@ export class MemoryAdapter extends BaseAdapter {
 
   /** Connects (idempotent: the middleware's `starting` and `started` hooks both call it). */
   connect(): Promise<void> {
-    if (!this.connecting) {
-      this.connecting = this.doConnect();
-      this.connecting.catch(() => { this.connecting = null; });
-    }
-    return this.connecting;
+    return this.connectOnce.run(() => this.doConnect());
   }
 
   private async doConnect(): Promise<void> {
@@ -273,7 +270,7 @@ export class MemoryAdapter extends BaseAdapter {
     this.timers.clear();
     this.connected = false;
     this.gate.close();
-    this.connecting = null;
+    this.connectOnce.reset();
   }
 
   /** Whether a message with `msgID` is stored on `channelName` at or after `since` (epoch ms), as the JetStream lookup answers. */

@@ -10,6 +10,7 @@
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import type { Service } from 'moleculer';
 import { BaseAdapter } from '../base-adapter';
+import { ConnectOnce } from '../connect-once';
 import { resolveChannel, type Chan } from '../channel';
 import { LocalFailureCounts } from '../failure-counts';
 import { deadLetterChannel, durableNameFor } from '../names';
@@ -50,7 +51,7 @@ export class JetStreamAdapter extends BaseAdapter {
   private h: JetStreamHandles | null = null;
   private ownsConnection = false;
   private stopping = false;
-  private connecting: Promise<void> | null = null;
+  private readonly connectOnce = new ConnectOnce();
   private reprovisioning = false;
   private readonly recovering = new Set<string>();
   private readonly subs = new Map<string, Subscription>();
@@ -100,11 +101,7 @@ export class JetStreamAdapter extends BaseAdapter {
 
   /** Connects (idempotent: the middleware's `starting` and `started` hooks both call it). */
   connect(): Promise<void> {
-    if (!this.connecting) {
-      this.connecting = this.doConnect();
-      this.connecting.catch(() => { this.connecting = null; });
-    }
-    return this.connecting;
+    return this.connectOnce.run(() => this.doConnect());
   }
 
   private async doConnect(): Promise<void> {
@@ -264,7 +261,7 @@ export class JetStreamAdapter extends BaseAdapter {
     this.provisioner.forget();
     this.connected = false;
     this.gate.close();
-    this.connecting = null;
+    this.connectOnce.reset();
     if (nc && this.ownsConnection) await closeConnection(nc, this.cfg.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, (m) => this.logger?.warn(m));
   }
 
