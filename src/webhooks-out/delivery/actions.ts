@@ -3,7 +3,8 @@
  * read deliveries, redeliver one, recover the failed ones since a time. Each takes the caller's `tenantId`
  * (or `ctx.meta.tenantId`); another tenant's subscription or delivery is a 403.
  */
-import type { Context, Service, ServiceActionsSchema } from 'moleculer';
+import type { Context, Service } from 'moleculer';
+import type { ServiceActions } from '../../types/moleculer';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../errors';
 import { publicDelivery, withoutSchedule, type StoredDelivery } from '../history/types';
 import { WEBHOOKS_ACTIONS, type DeliveryOutcome, type Subscription } from '../types';
@@ -59,7 +60,7 @@ function parseSince(since: unknown): number {
 }
 
 /** `runtimeOf` gives the service's delivery runtime (the mixin sets it up in `created`). */
-export function deliveryActions(runtimeOf: (service: Service) => DeliveryRuntime): ServiceActionsSchema {
+export function deliveryActions(runtimeOf: (service: Service) => DeliveryRuntime): ServiceActions {
   return {
     [WEBHOOKS_ACTIONS.test]: {
       params: { tenantId: TENANT, subscriptionId: ID },

@@ -85,7 +85,7 @@ function defaultLookupOrNone(broker: ServiceBroker, logger: Service['logger']): 
 }
 
 /** The mixin. Put it in a service named `webhooks` (`WEBHOOKS_SERVICE`), beside the subscription actions. */
-export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSchema> {
+export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSchema> & { channels: Record<string, unknown> } {
   const namespace = o.namespace ?? process.env.SWITCHBOARD_NAMESPACE ?? NAMESPACE;
   const names = channelNames(namespace);
   const deliver = deliverChannel(namespace);
@@ -135,7 +135,7 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
   };
 
   return {
-    channels: channels as ServiceSchema['channels'],
+    channels,
     actions: deliveryActions(deliveryRuntime),
     created(this: Service) {
       const broker = this.broker;
