@@ -24,6 +24,10 @@ export const SWITCHBOARD_METRICS = {
   CONSUMER_PENDING: 'switchboard_consumer_pending',
   /** Messages delivered but not yet acknowledged, by channel and group (sampled). */
   CONSUMER_ACK_PENDING: 'switchboard_consumer_ack_pending',
+  /** Tenant webhook delivery attempts by outcome: `succeeded`, `failed`. */
+  WEBHOOK_DELIVERIES: 'switchboard_webhook_deliveries_total',
+  /** Seconds from the event stored on JetStream to a delivery attempt's end (the tenant's lag). */
+  WEBHOOK_DELIVERY_LAG: 'switchboard_webhook_delivery_lag_seconds',
 } as const;
 
 /** Latency buckets, seconds: 1 ms … 10 s. */
@@ -45,6 +49,8 @@ const DEFINITIONS = [
   { name: M.DEAD_LETTERS, type: 'gauge', labelNames: ['channel'], description: 'Messages in the dead-letter stream' },
   { name: M.CONSUMER_PENDING, type: 'gauge', labelNames: ['channel', 'group'], description: 'Messages not yet delivered to the group' },
   { name: M.CONSUMER_ACK_PENDING, type: 'gauge', labelNames: ['channel', 'group'], description: 'Messages delivered, not yet acknowledged' },
+  { name: M.WEBHOOK_DELIVERIES, type: 'counter', labelNames: ['outcome'], description: 'Tenant webhook delivery attempts by outcome' },
+  { name: M.WEBHOOK_DELIVERY_LAG, type: 'histogram', labelNames: ['outcome'], unit: 'seconds', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300, 3600, 36000], quantiles: DEFAULT_QUANTILES, description: 'Event stored to delivery attempt end' },
 ] as const;
 
 /** Registers every `switchboard_*` series (once per broker); false when the broker's metrics are off. */
@@ -54,4 +60,11 @@ export function registerSwitchboardMetrics(broker: ServiceBroker): boolean {
     if (!broker.metrics.hasMetric(d.name)) broker.metrics.register({ ...d, labelNames: [...d.labelNames], ...('buckets' in d ? { buckets: [...d.buckets], quantiles: [...d.quantiles] } : {}) } as never);
   }
   return true;
+}
+
+/** Counts one tenant webhook delivery attempt and its lag from the stored event (no-op with metrics off). */
+export function recordDeliveryAttempt(broker: ServiceBroker, outcome: 'succeeded' | 'failed', lagMs: number | undefined): void {
+  if (!registerSwitchboardMetrics(broker)) return;
+  broker.metrics.increment(SWITCHBOARD_METRICS.WEBHOOK_DELIVERIES, { outcome }, 1);
+  if (lagMs !== undefined && lagMs >= 0) broker.metrics.observe(SWITCHBOARD_METRICS.WEBHOOK_DELIVERY_LAG, lagMs / 1000, { outcome });
 }

@@ -2,6 +2,7 @@
  * `deliveryMixin()`: the delivery side of the `webhooks` service — the fan-out consumer of the message
  * channels, the delivery worker on `<ns>.webhooks.deliver`, and the delivery actions.
  */
+import { recordDeliveryAttempt } from '../../metrics/names';
 import type { Service, ServiceBroker, ServiceSchema } from 'moleculer';
 import { channelNames, NAMESPACE } from '../../channels/names';
 import { runtimeOf as brokerRuntime } from '../../store/broker-store';
@@ -146,6 +147,7 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
         options,
         publishJob: async (job, msgId) => { await broker.sendToChannel(deliver, job, { msgID: msgId }); },
         logger: this.logger,
+        onAttempt: (outcome, lagMs) => recordDeliveryAttempt(broker, outcome, lagMs),
       };
       (this as WithRuntime)[RUNTIME] = rt;
     },

@@ -88,6 +88,7 @@ export async function processJob(rt: DeliveryRuntime, job: DeliveryJob): Promise
   const headers = deliveryHeaders(secrets, d.deliveryId, Math.floor(rt.options.now() / 1000), body);
   const result = await attemptDelivery(sub.url, headers, body, rt.options);
   const verdict = judgeAttempt(result);
+  rt.onAttempt?.(verdict.kind === 'succeeded' ? 'succeeded' : 'failed', job.storedAt === undefined ? undefined : rt.options.now() - job.storedAt);
   // 5
   const decision = decide(rt, job, d, c.attempt, result, verdict, verdict.kind === 'gone');
   d = await writeRecord(rt, d, decision);

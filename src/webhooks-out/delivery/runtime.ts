@@ -18,6 +18,8 @@ export interface DeliveryRuntime {
   /** Publishes a job on the deliver channel, PubAck awaited, with a JetStream msg id. */
   publishJob(job: DeliveryJob, msgId: string): Promise<void>;
   logger: DeliveryLogger;
+  /** Told of every attempt's outcome and the lag from the stored event (metrics). Default: nothing. */
+  onAttempt?(outcome: 'succeeded' | 'failed', lagMs: number | undefined): void;
 }
 
 /** How a job is settled once handled: acknowledged, or brought back after a wait (JetStream nak with delay). */
