@@ -16,8 +16,8 @@ import type { Service } from 'moleculer';
 import { metaChallenge } from '../../integration/inbound/verify-webhook';
 import type { IntegrationServiceConfig } from '../../integration/types';
 import type { RateLimit } from '../../integration/outbound/rate-limit';
-import { guardedFetch, metaSignature } from '../../security';
-import { runtimeOf } from '../../store';
+import { metaSignature, type GuardedRequestInit } from '../../security';
+import { platformFetch } from '../shared/api';
 import type { BaseSpec, IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../types';
 import { whatsappActions } from './actions';
 import { whatsappCredentials, whatsappHealth } from './health';
@@ -107,9 +107,8 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
  */
 export function whatsapp(options: WhatsAppOptions = {}): IntegrationServiceConfig<WhatsAppWebhookBody> {
   const { fetch: fetchOption, now = Date.now, enforceWindow = true, maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES, created, stopped, inbound, outbound, actions, ...overrides } = options;
-  const fetchFor = (service: Service): Fetch => fetchOption
-    // (the Graph calls carry no dispatcher of their own; the cast keeps this line valid whichever RequestInit flavour guardedFetch takes)
-    ?? ((url, init) => guardedFetch(url, init as unknown as Parameters<typeof guardedFetch>[1], { allowPrivateNetworks: runtimeOf(service.broker).allowPrivateNetworks }));
+  // settings.apiBaseUrl is the tenant's: every Graph call goes through the platforms' guarded fetch.
+  const fetchFor = (service: Service): Fetch => fetchOption ?? ((url, init) => platformFetch(service, url, init as GuardedRequestInit));
   const parse = overrides.normalize ?? ((webhook: WebhookEvent<WhatsAppWebhookBody>) => normalizeWhatsApp(webhook));
 
   const config: IntegrationServiceConfig<WhatsAppWebhookBody> = {
