@@ -65,6 +65,8 @@ export const JsApiErrorCode = {
   ConsumerNotFound: 10014,
   StreamNameInUse: 10058,
   StreamNotFound: 10059,
+  /** Another stream holds the subjects — also what a create racing another node's create of the same stream can get. */
+  StreamSubjectOverlap: 10065,
   /** `Nats-Expected-Last-Subject-Sequence` did not match: another writer came first (KV compare-and-set). */
   WrongLastSequence: 10071,
 } as const;
@@ -85,6 +87,11 @@ export function isNotFound(err: unknown): boolean {
 /** The server refused a stream create because the name is taken (created meanwhile by another node). */
 export function isStreamNameInUse(err: unknown): boolean {
   return jsApiErrorCode(err) === JsApiErrorCode.StreamNameInUse;
+}
+
+/** The subjects are held by another stream (or by the same stream, created meanwhile by another node). */
+export function isStreamSubjectOverlap(err: unknown): boolean {
+  return jsApiErrorCode(err) === JsApiErrorCode.StreamSubjectOverlap;
 }
 
 /** A compare-and-set write lost to another writer. */

@@ -7,7 +7,7 @@ import { AckPolicy, StorageType, type JetStreamClient, type JetStreamManager, ty
 import type { MoleculerLogger } from '../../types/moleculer';
 import { channelNames, deadLetterChannel, streamNameFor } from '../names';
 import { DEFAULT_FAILURE_COUNT_TTL_MS, resolveStreamOptions, type ResolvedConsumerOptions } from '../options';
-import { isNotFound, isRetryableProvisioning, isStreamNameInUse, ProvisionError, ProvisionErrorReason } from './errors';
+import { isNotFound, isRetryableProvisioning, isStreamNameInUse, isStreamSubjectOverlap, ProvisionError, ProvisionErrorReason } from './errors';
 import type { JetStreamAdapterOptions } from './options';
 import { NANOS, streamConflicts, wantedConsumer, wantedStream } from './stream-config';
 
@@ -126,11 +126,13 @@ export class Provisioner {
         this.deps.logger()?.info(`channels: created stream "${name}" for "${channel}"`);
         return name;
       } catch (err) {
-        if (!isStreamNameInUse(err)) {
-          throw new ProvisionError(ProvisionErrorReason.StreamNotCreated, `channels: cannot create stream "${name}" for "${channel}": ${(err as Error).message}`, { stream: name, channel }, err);
-        }
+        const notCreated = (message: string) => new ProvisionError(ProvisionErrorReason.StreamNotCreated, message, { stream: name, channel }, err);
+        // A create racing another node's create of the same stream fails with "name in use" or "subjects overlap".
+        const raced = isStreamNameInUse(err) || isStreamSubjectOverlap(err);
+        if (!raced) throw notCreated(`channels: cannot create stream "${name}" for "${channel}": ${(err as Error).message}`);
         info = await this.streamInfo(jsm, name); // created meanwhile by another node, with another config
-        if (!info) throw new ProvisionError(ProvisionErrorReason.StreamNotCreated, `channels: stream "${name}" was created and deleted meanwhile`, { stream: name, channel }, err);
+        if (!info && isStreamSubjectOverlap(err)) throw notCreated(`channels: cannot create stream "${name}" for "${channel}": ${(err as Error).message}`);
+        if (!info) throw notCreated(`channels: stream "${name}" was created and deleted meanwhile`);
       }
     }
     const conflicts = streamConflicts(info.config, want, channel);
