@@ -226,10 +226,11 @@ export class Provisioner {
         this.deps.logger()?.info(`channels: created failure-count bucket "${bucket}"`);
         return kv;
       } catch (err) {
-        if (!isStreamNameInUse(err)) {
-          throw new ProvisionError(ProvisionErrorReason.StreamNotCreated, `channels: cannot create the failure-count bucket "${bucket}": ${(err as Error).message} (or set \`failureCounts: 'node'\` to count failures per node, without a bucket)`, { stream, bucket }, err);
-        }
-        // created meanwhile by another node: bind to it below
+        const notCreated = () => new ProvisionError(ProvisionErrorReason.StreamNotCreated, `channels: cannot create the failure-count bucket "${bucket}": ${(err as Error).message} (or set \`failureCounts: 'node'\` to count failures per node, without a bucket)`, { stream, bucket }, err);
+        // A create racing another node's create of the same bucket fails with "name in use" or "subjects overlap".
+        if (!isStreamNameInUse(err) && !isStreamSubjectOverlap(err)) throw notCreated();
+        // created meanwhile by another node: bind to it below (an overlap with some other stream is still a failure)
+        if (!(await this.streamInfo(jsm, stream))) throw notCreated();
       }
     } else if (info.config.max_age !== ttlMs * NANOS) {
       await jsm.streams.update(stream, { ...info.config, max_age: ttlMs * NANOS });
