@@ -3,7 +3,8 @@
  *
  *   1 eligible  disabled automatically for a probed reason (never by hand)
  *   2 due       its probe state (of this disabling) says its wait is over
- *   3 lease     this node takes the subscription's turn (SET NX PX); another node that has it wins
+ *   3 lease     this node takes the subscription's turn (SET NX PX for `intervalMs`); another node that has it
+ *               wins; under it the subscription and state are read again and the probe marked under way
  *   4 probe     a signed `webhook.test` POST, recorded as an attempt of the disabling's probe delivery
  *   5 outcome   2xx → enabled (if still disabled the same way) and its failed deliveries re-queued (`recover`);
  *               else the next probe after a doubled wait
@@ -17,6 +18,7 @@ import type { ProbeStateStore } from './state';
 
 /** The subscriptions as the probe sees them (the subscription store implements it). */
 export interface ProbeSubscriptions {
+  get(id: string): Promise<Subscription | null>;
   /** Disabled subscriptions and when each was disabled (ISO 8601). */
   listDisabled(): Promise<Array<{ subscription: Subscription; disabledAt: string }>>;
   /** Enables `id` only while still disabled with one of `reasons` since `disabledAt`; null otherwise. */
@@ -37,10 +39,33 @@ export interface ProbeRuntime {
 /** What a round did with one subscription. */
 export type ProbeOutcome = 'skipped' | 'notDue' | 'leased' | 'failed' | 'enabled' | 'changed';
 
-/** Margin over the attempt deadline: a lease outlives the probe it covers. */
-const LEASE_MARGIN_MS = 5_000;
+/** Margin over the attempt deadline: a probe under way keeps others off this long. */
+const IN_FLIGHT_MARGIN_MS = 5_000;
+/** Tries of `recover` after an enabling (a failure is logged with what to re-run). */
+const RECOVER_TRIES = 3;
 
-/** Steps 2–5 for one subscription. */
+/** Step 5, 2xx: enabled if still disabled the way it was seen, then the outage's failed deliveries re-queued. */
+async function enableAndReplay(rt: ProbeRuntime, sub: Subscription, disabledAt: string): Promise<ProbeOutcome> {
+  const enabled = await rt.subscriptions.enableIfDisabled(sub.id, { reasons: rt.options.reasons, disabledAt });
+  await rt.state.clear(sub.id);
+  if (!enabled) return 'changed';
+  const since = replaySinceMs(Date.parse(disabledAt), sub.disabledReason, rt.options, rt.delivery.options);
+  for (let i = 1; ; i++) {
+    try {
+      const requeued = await rt.recover(sub.id, since);
+      rt.delivery.logger.info(`webhooks: subscription ${sub.id} answered its probe with a 2xx; enabled (was ${sub.disabledReason}), ${requeued} failed deliveries since ${new Date(since).toISOString()} re-queued`);
+      return 'enabled';
+    } catch (err) {
+      if (i >= RECOVER_TRIES) {
+        rt.delivery.logger.error(`webhooks: subscription ${sub.id} enabled after its probe, but its failed deliveries were not re-queued (${(err as Error).message}); recover them with since=${new Date(since).toISOString()}`);
+        return 'enabled';
+      }
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
+
+/** Steps 1–5 for one subscription. */
 export async function probeOne(rt: ProbeRuntime, sub: Subscription, disabledAt: string): Promise<ProbeOutcome> {
   const o = rt.options;
   const d = rt.delivery.options;
@@ -48,30 +73,23 @@ export async function probeOne(rt: ProbeRuntime, sub: Subscription, disabledAt: 
   if (!isProbed(sub, o)) return 'skipped';
   // 2
   if (!isDue(currentState(await rt.state.get(sub.id), disabledAt), d.now())) return 'notDue';
-  // 3 — the lease covers the whole turn, and the probe read again under it (another node may just have written it)
-  if (!(await rt.state.lease(sub.id, Math.max(o.intervalMs, d.attemptDeadlineMs + LEASE_MARGIN_MS)))) return 'leased';
+  // 3 — this turn is ours; under the lease the subscription and its state are read again (another node may just
+  // have probed it) and the probe is marked under way, so a probe longer than the lease is not repeated
+  if (!(await rt.state.lease(sub.id, o.intervalMs))) return 'leased';
+  const now = await rt.subscriptions.get(sub.id);
+  if (!now || !isProbed(now, o) || now.disabledReason !== sub.disabledReason) return 'changed';
   const state = currentState(await rt.state.get(sub.id), disabledAt);
   if (!isDue(state, d.now())) return 'notDue';
+  await rt.state.put(sub.id, { disabledAt, failures: state?.failures ?? 0, nextAtMs: d.now() + d.attemptDeadlineMs + IN_FLIGHT_MARGIN_MS });
   // 4
   let next: ProbeState | undefined;
   const nextState = () => (next ??= afterFailure(state, disabledAt, d.now(), (n) => nextProbeWaitMs(n, o, d.jitter, d.random)));
-  const verdict = await sendProbe(rt.delivery, sub, disabledAt, () => nextState().nextAtMs);
+  const verdict = await sendProbe(rt.delivery, now, disabledAt, () => nextState().nextAtMs);
   // 5
-  if (verdict.kind !== 'succeeded') {
-    await rt.state.put(sub.id, nextState());
-    rt.delivery.logger.info(`webhooks: probe of disabled subscription ${sub.id} failed (${verdict.error.code}); next in ${Math.round((nextState().nextAtMs - d.now()) / 1000)} s`);
-    return 'failed';
-  }
-  const enabled = await rt.subscriptions.enableIfDisabled(sub.id, { reasons: o.reasons, disabledAt });
-  if (!enabled) {
-    await rt.state.clear(sub.id);
-    return 'changed';
-  }
-  const since = replaySinceMs(Date.parse(disabledAt), sub.disabledReason, o, d);
-  const requeued = await rt.recover(sub.id, since);
-  await rt.state.clear(sub.id);
-  rt.delivery.logger.info(`webhooks: subscription ${sub.id} answered its probe with a 2xx; enabled (was ${sub.disabledReason}), ${requeued} failed deliveries since ${new Date(since).toISOString()} re-queued`);
-  return 'enabled';
+  if (verdict.kind === 'succeeded') return enableAndReplay(rt, now, disabledAt);
+  await rt.state.put(sub.id, nextState());
+  rt.delivery.logger.info(`webhooks: probe of disabled subscription ${sub.id} failed (${verdict.error.code}); next in ${Math.round((nextState().nextAtMs - d.now()) / 1000)} s`);
+  return 'failed';
 }
 
 /** The composer: probes the disabled subscriptions, `concurrency` at a time; one's error does not stop the others. */
