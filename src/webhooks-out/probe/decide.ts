@@ -52,15 +52,18 @@ export interface ReplayBounds {
   jitter: number;
 }
 
+/** Slack for deliveries that waited (a backlog, an ordering queue) between their creation and their first attempt: 1 h. */
+export const REPLAY_QUEUE_SLACK_MS = 3_600_000;
+
 /**
  * From when (ms) the failed deliveries of a re-enabled subscription are re-queued: `lookbackMs` before the
  * disabling when set; else the outage as far as it can be known — for `failing`, the failing period before the
  * disabling; for both reasons, the retry schedule's longest span before that (a delivery created then may
- * still have been retried, and failed, in the outage).
+ * still have been retried, and failed, in the outage) and {@link REPLAY_QUEUE_SLACK_MS} more.
  */
 export function replaySinceMs(disabledAtMs: number, reason: Subscription['disabledReason'], o: Pick<ResolvedProbeOptions, 'lookbackMs'>, b: ReplayBounds): number {
   if (o.lookbackMs !== undefined) return Math.max(0, disabledAtMs - o.lookbackMs);
   const schedule = b.retryScheduleMs.reduce((a, w) => a + w, 0) * (1 + b.jitter);
   const failing = reason === 'failing' ? b.disableAfterFailingMs : 0;
-  return Math.max(0, Math.floor(disabledAtMs - failing - schedule));
+  return Math.max(0, Math.floor(disabledAtMs - failing - schedule - REPLAY_QUEUE_SLACK_MS));
 }

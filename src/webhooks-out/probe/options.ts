@@ -30,7 +30,8 @@ export interface ProbeOptions {
   /**
    * How far before the disabling the replay reaches: failed deliveries created from `disabledAt - lookbackMs` on
    * are re-queued. Default: the delivery side's `disableAfterFailingMs` (for `failing`) plus the longest span of
-   * the retry schedule with its jitter — every delivery that may have failed in the outage.
+   * the retry schedule with its jitter plus 1 h (queueing before a first attempt) — every delivery that may
+   * have failed in the outage.
    */
   lookbackMs?: number;
   /** Subscriptions probed at once per node. Default {@link DEFAULT_PROBE_CONCURRENCY}. */

@@ -1,7 +1,7 @@
 /** The probe's decisions and options, alone: which subscription is probed, when again, from when it is replayed. */
 import {
   afterFailure, currentState, isDue, isProbed, nextProbeWaitMs, probeOptionsFrom, replaySinceMs, resolveProbeOptions,
-  PROBE_INTERVAL_VARIABLE, DEFAULT_PROBE_MAX_INTERVAL_MS,
+  PROBE_INTERVAL_VARIABLE, DEFAULT_PROBE_MAX_INTERVAL_MS, REPLAY_QUEUE_SLACK_MS,
 } from '../../../src/webhooks-out/probe';
 import type { Subscription } from '../../../src/webhooks-out/types';
 
@@ -52,16 +52,16 @@ describe('when a subscription is probed again', () => {
 
 describe('from when a re-enabled subscription is replayed', () => {
   const bounds = { disableAfterFailingMs: 5_000, retryScheduleMs: [100, 200, 700], jitter: 0.2 };
-  const disabledAt = 100_000;
+  const disabledAt = 10_000_000;
 
-  it('failing: the failing period and the retry schedule\'s longest span before the disabling', () => {
-    expect(replaySinceMs(disabledAt, 'failing', {}, bounds)).toBe(100_000 - 5_000 - 1_200);
+  it('failing: the failing period, the retry schedule\'s longest span and an hour of queueing before the disabling', () => {
+    expect(replaySinceMs(disabledAt, 'failing', {}, bounds)).toBe(10_000_000 - 5_000 - 1_200 - REPLAY_QUEUE_SLACK_MS);
   });
-  it('gone: the retry schedule\'s span only (deliveries still being retried when the 410 came)', () => {
-    expect(replaySinceMs(disabledAt, 'gone', {}, bounds)).toBe(100_000 - 1_200);
+  it('gone: the retry schedule\'s span and the queueing only (deliveries still being retried when the 410 came)', () => {
+    expect(replaySinceMs(disabledAt, 'gone', {}, bounds)).toBe(10_000_000 - 1_200 - REPLAY_QUEUE_SLACK_MS);
   });
   it('lookbackMs replaces both; never before 0', () => {
-    expect(replaySinceMs(disabledAt, 'failing', { lookbackMs: 10 }, bounds)).toBe(99_990);
+    expect(replaySinceMs(disabledAt, 'failing', { lookbackMs: 10 }, bounds)).toBe(9_999_990);
     expect(replaySinceMs(5, 'failing', {}, bounds)).toBe(0);
   });
 });
