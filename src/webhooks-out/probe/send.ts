@@ -5,6 +5,7 @@
 import type { DeliveryJob } from '../delivery/job';
 import { attemptDelivery } from '../delivery/attempt';
 import { attemptIdFor, deliveryIdFor } from '../delivery/ids';
+import { recordInterrupted } from '../delivery/interrupted';
 import { judgeAttempt, type Verdict } from '../delivery/judge';
 import type { DeliveryRuntime } from '../delivery/runtime';
 import { deliveryHeaders } from '../delivery/sign';
@@ -37,13 +38,17 @@ export function probeJob(sub: Subscription, disabledAt: string, nowMs: number): 
 export async function sendProbe(rt: DeliveryRuntime, sub: Subscription, disabledAt: string, nextProbeAtMs: () => number): Promise<Verdict> {
   const now = rt.options.now();
   const job = probeJob(sub, disabledAt, now);
-  const { delivery } = await rt.history.createDelivery({
+  const secrets = await rt.lookup.signingSecrets(sub.id);
+  const created = (await rt.history.createDelivery({
     deliveryId: job.deliveryId, subscriptionId: sub.id, tenantId: sub.tenantId, eventType: job.eventType, eventId: job.eventId,
     outcome: 'pending', attemptCount: 0, createdAt: job.timestamp, job, scheduledAttempts: 0,
-  });
+  })).delivery;
+  // an earlier probe whose record was lost (a node stopped mid-probe) is recorded first, as the worker does
+  const pending = await rt.history.pendingAttempts(created.deliveryId);
+  const delivery = pending.length ? await recordInterrupted(rt, created, pending, 'scheduled') : created;
   const attempt = await rt.history.beginAttempt(delivery.deliveryId, { trigger: 'scheduled', at: new Date(now).toISOString(), url: sub.url });
   const body = Buffer.from(JSON.stringify({ type: job.eventType, timestamp: new Date(now).toISOString(), data: job.data }));
-  const headers = deliveryHeaders(await rt.lookup.signingSecrets(sub.id), delivery.deliveryId, Math.floor(now / 1000), body);
+  const headers = deliveryHeaders(secrets, delivery.deliveryId, Math.floor(now / 1000), body);
   const result = await attemptDelivery(sub.url, headers, body, rt.options);
   const verdict = judgeAttempt(result);
   const succeeded = verdict.kind === 'succeeded';
