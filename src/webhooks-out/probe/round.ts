@@ -7,11 +7,12 @@
  *               wins; under it the subscription and state are read again and the probe marked under way
  *   4 probe     a signed `webhook.test` POST, recorded as an attempt of the disabling's probe delivery
  *   5 outcome   2xx → enabled (if still disabled the same way) and its failed deliveries re-queued (`recover`);
- *               else the next probe after a doubled wait
+ *               410 (when `gone` is not probed) → no more probes of this disabling; else the next after a doubled wait
  */
 import type { DeliveryRuntime } from '../delivery/runtime';
 import type { DisabledReason, Subscription } from '../types';
 import { afterFailure, currentState, isDue, isProbed, nextProbeWaitMs, replaySinceMs, type ProbeState } from './decide';
+import type { Verdict } from '../delivery/judge';
 import type { ResolvedProbeOptions } from './options';
 import { sendProbe } from './send';
 import type { ProbeStateStore } from './state';
@@ -37,10 +38,12 @@ export interface ProbeRuntime {
 }
 
 /** What a round did with one subscription. */
-export type ProbeOutcome = 'skipped' | 'notDue' | 'leased' | 'failed' | 'enabled' | 'changed';
+export type ProbeOutcome = 'skipped' | 'notDue' | 'leased' | 'failed' | 'stopped' | 'enabled' | 'changed';
 
 /** Margin over the attempt deadline: a probe under way keeps others off this long. */
 const IN_FLIGHT_MARGIN_MS = 5_000;
+/** The next probe of a disabling that answered 410 (and `gone` is not probed): never. */
+const NEVER = Number.MAX_SAFE_INTEGER;
 /** Tries of `recover` after an enabling (a failure is logged with what to re-run). */
 const RECOVER_TRIES = 3;
 
@@ -83,12 +86,19 @@ export async function probeOne(rt: ProbeRuntime, sub: Subscription, disabledAt: 
   await rt.state.put(sub.id, { disabledAt, failures: state?.failures ?? 0, nextAtMs: d.now() + d.attemptDeadlineMs + IN_FLIGHT_MARGIN_MS });
   // 4
   let next: ProbeState | undefined;
-  const nextState = () => (next ??= afterFailure(state, disabledAt, d.now(), (n) => nextProbeWaitMs(n, o, d.jitter, d.random)));
-  const verdict = await sendProbe(rt.delivery, now, disabledAt, () => nextState().nextAtMs);
+  const nextState = (v: Verdict): ProbeState => (next ??= v.kind === 'gone' && !o.reasons.includes('gone')
+    ? { disabledAt, failures: (state?.failures ?? 0) + 1, nextAtMs: NEVER }
+    : afterFailure(state, disabledAt, d.now(), (n) => nextProbeWaitMs(n, o, d.jitter, d.random)));
+  const verdict = await sendProbe(rt.delivery, now, disabledAt, (v) => { const at = nextState(v).nextAtMs; return at === NEVER ? undefined : at; });
   // 5
   if (verdict.kind === 'succeeded') return enableAndReplay(rt, now, disabledAt);
-  await rt.state.put(sub.id, nextState());
-  rt.delivery.logger.info(`webhooks: probe of disabled subscription ${sub.id} failed (${verdict.error.code}); next in ${Math.round((nextState().nextAtMs - d.now()) / 1000)} s`);
+  const after = nextState(verdict);
+  await rt.state.put(sub.id, after);
+  if (after.nextAtMs === NEVER) {
+    rt.delivery.logger.warn(`webhooks: disabled subscription ${sub.id} answered its probe with 410 Gone; no more probes of this disabling`);
+    return 'stopped';
+  }
+  rt.delivery.logger.info(`webhooks: probe of disabled subscription ${sub.id} failed (${verdict.error.code}); next in ${Math.round((after.nextAtMs - d.now()) / 1000)} s`);
   return 'failed';
 }
 

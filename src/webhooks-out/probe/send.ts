@@ -32,10 +32,10 @@ export function probeJob(sub: Subscription, disabledAt: string, nowMs: number): 
 
 /**
  * Sends one probe and records it: the delivery (created on the first probe of the disabling) stays `pending`
- * with `nextAttemptAt` while probes fail and ends `succeeded` on a 2xx. `nextProbeAtMs` is when the next probe
- * would be due after a failure. Answers the verdict.
+ * with `nextAttemptAt` while probes fail, ends `succeeded` on a 2xx, and `failed` when no probe follows.
+ * `nextProbeAtMs(verdict)` is when the next probe is due after a failure (undefined: none). Answers the verdict.
  */
-export async function sendProbe(rt: DeliveryRuntime, sub: Subscription, disabledAt: string, nextProbeAtMs: () => number): Promise<Verdict> {
+export async function sendProbe(rt: DeliveryRuntime, sub: Subscription, disabledAt: string, nextProbeAtMs: (v: Verdict) => number | undefined): Promise<Verdict> {
   const now = rt.options.now();
   const job = probeJob(sub, disabledAt, now);
   const secrets = await rt.lookup.signingSecrets(sub.id);
@@ -52,10 +52,11 @@ export async function sendProbe(rt: DeliveryRuntime, sub: Subscription, disabled
   const result = await attemptDelivery(sub.url, headers, body, rt.options);
   const verdict = judgeAttempt(result);
   const succeeded = verdict.kind === 'succeeded';
-  const nextAttemptAt = succeeded ? undefined : new Date(nextProbeAtMs()).toISOString();
-  const change: DeliveryChange = succeeded
-    ? { outcome: 'succeeded', scheduledAttempts: delivery.scheduledAttempts + 1 }
-    : { outcome: 'pending', scheduledAttempts: delivery.scheduledAttempts + 1, nextAttemptAt };
+  const nextAtMs = succeeded ? undefined : nextProbeAtMs(verdict);
+  const nextAttemptAt = nextAtMs === undefined ? undefined : new Date(nextAtMs).toISOString();
+  const scheduledAttempts = delivery.scheduledAttempts + 1;
+  const change: DeliveryChange = succeeded ? { outcome: 'succeeded', scheduledAttempts }
+    : nextAttemptAt ? { outcome: 'pending', scheduledAttempts, nextAttemptAt } : { outcome: 'failed', scheduledAttempts };
   const error = succeeded ? undefined : result.error ?? (verdict as Exclude<Verdict, { kind: 'succeeded' }>).error;
   const record: DeliveryAttempt = {
     attemptId: attemptIdFor(delivery.deliveryId, attempt), deliveryId: delivery.deliveryId, subscriptionId: sub.id, eventType: job.eventType,

@@ -90,6 +90,22 @@ test('a probe whose record was lost (node stopped mid-probe) is recorded as inte
   expect((await history.attempts(id)).map((a) => [a.attempt, a.error?.code])).toEqual([[1, 'HTTP_ERROR'], [2, 'INTERRUPTED'], [3, 'HTTP_ERROR']]);
 });
 
+test('a 410 to a probe ends the probing of that disabling (gone is not probed); with gone probed, it is one more failure', async () => {
+  subscriber.fallback = status(410);
+  const { rt, sub, history } = setup();
+  expect(await probeOne(rt, sub, AT)).toBe('stopped');
+  const id = subscriber.received[0]!.headers['webhook-id']!;
+  expect(await history.getDelivery(id)).toMatchObject({ outcome: 'failed' });
+  expect(await history.getDelivery(id)).not.toHaveProperty('nextAttemptAt');
+  clock += 10 * 24 * 3_600_000;
+  expect(await probeOne(rt, sub, AT)).toBe('notDue');
+  expect(subscriber.received).toHaveLength(1);
+
+  const withGone = setup();
+  withGone.rt.options = resolveProbeOptions({ intervalMs: 1_000, reasons: ['failing', 'gone'] });
+  expect(await probeOne(withGone.rt, withGone.sub, AT)).toBe('failed');
+});
+
 test('a state of an earlier disabling does not hold a new one back', async () => {
   const { rt, sub } = setup();
   await rt.state.put(sub.id, { disabledAt: '2026-11-01T00:00:00.000Z', failures: 5, nextAtMs: clock + 1e9 });
