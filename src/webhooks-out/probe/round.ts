@@ -9,10 +9,10 @@
  *   5 outcome   2xx → enabled (if still disabled the same way) and its failed deliveries re-queued (`recover`);
  *               410 (when `gone` is not probed) → no more probes of this disabling; else the next after a doubled wait
  */
+import type { Verdict } from '../delivery/judge';
 import type { DeliveryRuntime } from '../delivery/runtime';
 import type { DisabledReason, Subscription } from '../types';
 import { afterFailure, currentState, isDue, isProbed, nextProbeWaitMs, replaySinceMs, type ProbeState } from './decide';
-import type { Verdict } from '../delivery/judge';
 import type { ResolvedProbeOptions } from './options';
 import { sendProbe } from './send';
 import type { ProbeStateStore } from './state';
@@ -79,8 +79,8 @@ export async function probeOne(rt: ProbeRuntime, sub: Subscription, disabledAt: 
   // 3 — this turn is ours; under the lease the subscription and its state are read again (another node may just
   // have probed it) and the probe is marked under way, so a probe longer than the lease is not repeated
   if (!(await rt.state.lease(sub.id, o.intervalMs))) return 'leased';
-  const now = await rt.subscriptions.get(sub.id);
-  if (!now || !isProbed(now, o) || now.disabledReason !== sub.disabledReason) return 'changed';
+  const current = await rt.subscriptions.get(sub.id);
+  if (!current || !isProbed(current, o) || current.disabledReason !== sub.disabledReason) return 'changed';
   const state = currentState(await rt.state.get(sub.id), disabledAt);
   if (!isDue(state, d.now())) return 'notDue';
   await rt.state.put(sub.id, { disabledAt, failures: state?.failures ?? 0, nextAtMs: d.now() + d.attemptDeadlineMs + IN_FLIGHT_MARGIN_MS });
@@ -89,9 +89,9 @@ export async function probeOne(rt: ProbeRuntime, sub: Subscription, disabledAt: 
   const nextState = (v: Verdict): ProbeState => (next ??= v.kind === 'gone' && !o.reasons.includes('gone')
     ? { disabledAt, failures: (state?.failures ?? 0) + 1, nextAtMs: NEVER }
     : afterFailure(state, disabledAt, d.now(), (n) => nextProbeWaitMs(n, o, d.jitter, d.random)));
-  const verdict = await sendProbe(rt.delivery, now, disabledAt, (v) => { const at = nextState(v).nextAtMs; return at === NEVER ? undefined : at; });
+  const verdict = await sendProbe(rt.delivery, current, disabledAt, (v) => { const at = nextState(v).nextAtMs; return at === NEVER ? undefined : at; });
   // 5
-  if (verdict.kind === 'succeeded') return enableAndReplay(rt, now, disabledAt);
+  if (verdict.kind === 'succeeded') return enableAndReplay(rt, current, disabledAt);
   const after = nextState(verdict);
   await rt.state.put(sub.id, after);
   if (after.nextAtMs === NEVER) {
