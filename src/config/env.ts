@@ -22,6 +22,7 @@ export const ENV_VARIABLES = {
   SWITCHBOARD_CHANNELS: 'Channels to register at start: a JSON array, or a path to a JSON file.',
   SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true lets channel URLs (outboundUrl, healthUrl) reach loopback and private networks. Default false.',
   SWITCHBOARD_SUBSCRIPTIONS: 'Static tenant webhook subscriptions (read-only through the API): a JSON array, or a path to a JSON file.',
+  SWITCHBOARD_WEBHOOK_PROBE_INTERVAL_MS: 'Turns on the probe of tenant webhook endpoints disabled for failing: every this many ms a signed webhook.test; a 2xx enables the subscription and replays its failed deliveries. Default: off.',
   ...OPS_ENV_VARIABLES,
 } as const;
 

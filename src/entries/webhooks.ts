@@ -26,5 +26,11 @@ export type {
   SubscriptionDisabledPayload, SubscriptionLookup,
 } from '../webhooks-out/types';
 export { WEBHOOKS_SERVICE, WEBHOOKS_ACTIONS } from '../webhooks-out/types';
+// the probe of disabled endpoints (createWebhooksService({ probe }) or SWITCHBOARD_WEBHOOK_PROBE_INTERVAL_MS)
+export {
+  probeMixin, resolveProbeOptions, probeOptionsFrom, PROBE_INTERVAL_VARIABLE, DEFAULT_PROBE_MAX_INTERVAL_MS, DEFAULT_PROBE_REASONS,
+  DEFAULT_PROBE_CONCURRENCY, PROBE_EVENT_TYPE,
+} from '../webhooks-out/probe';
+export type { ProbeMixinOptions, ProbeOptions, ResolvedProbeOptions, ProbeReason, ProbeSubscriptions } from '../webhooks-out/probe';
 export { createWebhooksService } from '../services/webhooks';
 export type { WebhooksServiceOptions } from '../services/webhooks';

@@ -43,9 +43,9 @@ const LOCK_TTL_MS = 5_000;
 /** How long a writer waits for a lock before answering 503. */
 const LOCK_WAIT_MS = 5_000;
 
-/** The public view: everything but the secrets. */
+/** The public view: everything but the secrets (and the store's own `disabledAt`). */
 export function toSubscription(record: SubscriptionRecord): Subscription {
-  const { secrets: _secrets, ...rest } = record;
+  const { secrets: _secrets, disabledAt: _disabledAt, ...rest } = record;
   return { ...rest };
 }
 
@@ -70,6 +70,8 @@ export class SubscriptionStore implements SubscriptionLookup {
   /** The index: ids of `tenantId`'s subscriptions that name `eventType` (`*` has its own). */
   private indexKey(tenantId: string, eventType: string) { return `${this.prefix}idx:${tenantId}:${eventType}`; }
   private get staticKey() { return `${this.prefix}static`; }
+  /** Ids of the disabled subscriptions (whatever the reason; the record says which). */
+  private get disabledKey() { return `${this.prefix}disabled`; }
   private iso(ms = this.now()) { return new Date(ms).toISOString(); }
 
   /** The stored record (with secrets), or null. For trusted in-process callers only. */
@@ -166,22 +168,59 @@ export class SubscriptionStore implements SubscriptionLookup {
   /** Sets the status to `active` and clears `disabledReason`. */
   async enable(id: string): Promise<Subscription> {
     return this.modify(id, 'enabled', (record) => {
-      const { disabledReason: _reason, ...rest } = record;
+      const { disabledReason: _reason, disabledAt: _at, ...rest } = record;
       return { ...rest, status: 'active' };
     });
   }
 
   /**
+   * Enables a subscription only while it is still disabled with one of `reasons` and since `disabledAt`
+   * (the probe's re-enabling: an operator's disabling in between wins); null when it is not.
+   */
+  async enableIfDisabled(id: string, expected: { reasons: readonly DisabledReason[]; disabledAt: string }): Promise<Subscription | null> {
+    checkSubscriptionId(id);
+    const result = await this.locked(id, async () => {
+      const record = await this.getRecord(id);
+      if (!record || record.status !== 'disabled' || !record.disabledReason || !expected.reasons.includes(record.disabledReason)) return null;
+      if ((record.disabledAt ?? record.updatedAt) !== expected.disabledAt) return null;
+      const { disabledReason: _reason, disabledAt: _at, ...rest } = record;
+      const next: SubscriptionRecord = { ...rest, status: 'active', updatedAt: this.iso() };
+      next.secrets = activeSecrets(next.secrets, this.now());
+      await this.write(next, record);
+      return next;
+    });
+    if (!result) return null;
+    const subscription = toSubscription(result);
+    await this.changed('enabled', subscription);
+    return subscription;
+  }
+
+  /**
+   * The disabled subscriptions with the time each was disabled (ISO 8601; `updatedAt` for one disabled
+   * before that time was kept), from the store's index of disabled ids — the record is the truth.
+   */
+  async listDisabled(): Promise<Array<{ subscription: Subscription; disabledAt: string }>> {
+    const ids = await this.store.setMembers(this.disabledKey);
+    const records = await Promise.all(ids.map((id) => this.getRecord(id)));
+    return records
+      .filter((r): r is SubscriptionRecord => r !== null && r.status === 'disabled')
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => ({ subscription: toSubscription(r), disabledAt: r.disabledAt ?? r.updatedAt }));
+  }
+
+  /**
    * Disables a subscription (an operator: `manual`; a 410: `gone`; failing too long: `failing`); null when
-   * it does not exist. An already disabled one keeps its first reason and is returned unchanged.
+   * it does not exist. An already disabled one keeps its first reason and is returned unchanged — except
+   * that an operator's disabling (`manual`) replaces an automatic reason, so the probe leaves it alone.
    */
   async disable(id: string, reason: DisabledReason): Promise<Subscription | null> {
     checkSubscriptionId(id);
     const result = await this.locked(id, async () => {
       const record = await this.getRecord(id);
       if (!record) return null;
-      if (record.status === 'disabled') return record;
-      const next: SubscriptionRecord = { ...record, status: 'disabled', disabledReason: reason, updatedAt: this.iso() };
+      if (record.status === 'disabled' && (reason !== 'manual' || record.disabledReason === 'manual' || record.disabledReason === undefined)) return record;
+      const now = this.iso();
+      const next: SubscriptionRecord = { ...record, status: 'disabled', disabledReason: reason, updatedAt: now, disabledAt: record.status === 'disabled' ? record.disabledAt ?? now : now };
       next.secrets = activeSecrets(next.secrets, this.now());
       await this.write(next, record);
       return next;
@@ -207,6 +246,7 @@ export class SubscriptionStore implements SubscriptionLookup {
         ...record.events.map((e) => this.store.removeFromSet(this.indexKey(record.tenantId, e), id)),
         this.store.removeFromSet(this.tenantKey(record.tenantId), id),
         this.store.removeFromSet(this.staticKey, id),
+        this.store.removeFromSet(this.disabledKey, id),
       ]);
       return record;
     });
@@ -250,11 +290,12 @@ export class SubscriptionStore implements SubscriptionLookup {
       // run-time state: the stored one if any, else the configured status (a configured `disabled` reads as manual)
       const status = existing?.status ?? checked.status ?? 'active';
       const disabledReason = existing ? existing.disabledReason : status === 'disabled' ? 'manual' as const : undefined;
+      const disabledAt = status === 'disabled' ? existing?.disabledAt ?? (existing ? undefined : now) : undefined;
       const record: SubscriptionRecord = {
         id: checked.id, tenantId: checked.tenantId, url: checked.url, events: checked.events,
         ...(checked.filter ? { filter: checked.filter } : {}),
         ...(checked.description !== undefined ? { description: checked.description } : {}),
-        status, ...(disabledReason ? { disabledReason } : {}),
+        status, ...(disabledReason ? { disabledReason } : {}), ...(disabledAt ? { disabledAt } : {}),
         ordering: checked.ordering ?? 'none', createdAt: existing?.createdAt ?? now, updatedAt: now, static: true,
         secrets: checked.secrets.map((value) => ({ value, expiresAt: null })),
       };
@@ -302,11 +343,15 @@ export class SubscriptionStore implements SubscriptionLookup {
     await Promise.all([
       this.store.addToSet(this.tenantKey(record.tenantId), record.id),
       ...record.events.map((e) => this.store.addToSet(this.indexKey(record.tenantId, e), record.id)),
+      ...(record.status === 'disabled' ? [this.store.addToSet(this.disabledKey, record.id)] : []),
     ]);
     await this.store.set(this.key(record.id), JSON.stringify(record));
     if (previous) {
       const gone = previous.events.filter((e) => !record.events.includes(e));
-      await Promise.all(gone.map((e) => this.store.removeFromSet(this.indexKey(previous.tenantId, e), record.id)));
+      await Promise.all([
+        ...gone.map((e) => this.store.removeFromSet(this.indexKey(previous.tenantId, e), record.id)),
+        ...(previous.status === 'disabled' && record.status !== 'disabled' ? [this.store.removeFromSet(this.disabledKey, record.id)] : []),
+      ]);
     }
   }
 

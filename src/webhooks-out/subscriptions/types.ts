@@ -8,6 +8,8 @@ export type { StoredSecret };
 export interface SubscriptionRecord extends Subscription {
   /** Newest first; `expiresAt` (ms since the epoch) is set on secrets being rotated out. */
   secrets: StoredSecret[];
+  /** ISO 8601: when a disabled subscription was disabled (kept by the store, not part of the public record). */
+  disabledAt?: string;
 }
 
 /** What `create` takes (the body of `POST /api/subscriptions`). */

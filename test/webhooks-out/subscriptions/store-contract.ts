@@ -215,5 +215,47 @@ export function subscriptionStoreContract(name: string, make: () => Promise<KeyV
       const dynamic = (await store.create('acme', { url: PUBLIC_URL, events: ['*'] })).subscription;
       await expect(store.putStatic({ id: dynamic.id, tenantId: 'acme', url: PUBLIC_URL, events: ['*'], secret })).rejects.toMatchObject({ type: 'CONFIG_INVALID' });
     });
+
+    it('keeps an index of disabled subscriptions and when each was disabled; an operator\'s disabling replaces an automatic reason; enableIfDisabled only undoes the disabling it saw', async () => {
+      const store = open();
+      const a = (await store.create('acme', { url: PUBLIC_URL, events: ['*'] })).subscription;
+      const b = (await store.create('globex', { url: PUBLIC_URL, events: ['message.sent'] })).subscription;
+      expect(await store.listDisabled()).toEqual([]);
+      const failingAt = new Date(clock).toISOString();
+      await store.disable(a.id, 'failing');
+      clock += 1000;
+      await store.disable(b.id, 'manual');
+      const listed = await store.listDisabled();
+      expect(listed.map((e) => [e.subscription.id, e.subscription.disabledReason, e.disabledAt])).toEqual(
+        [[a.id, 'failing', failingAt], [b.id, 'manual', new Date(clock).toISOString()]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+      // the public view does not carry the store's disabledAt
+      expect(await store.get(a.id)).not.toHaveProperty('disabledAt');
+      // an automatic reason never replaces another; an operator's does (the probe then leaves it), the time kept
+      await store.disable(a.id, 'gone');
+      expect(await store.get(a.id)).toMatchObject({ disabledReason: 'failing' });
+      clock += 1000;
+      expect(await store.disable(a.id, 'manual')).toMatchObject({ status: 'disabled', disabledReason: 'manual' });
+      expect((await store.listDisabled()).find((e) => e.subscription.id === a.id)?.disabledAt).toBe(failingAt);
+      expect(await store.enableIfDisabled(a.id, { reasons: ['failing'], disabledAt: failingAt })).toBeNull();
+      expect(await store.get(a.id)).toMatchObject({ status: 'disabled' });
+      // enabled by hand: out of the index; disabled again: a new time, and an older expectation no longer holds
+      await store.enable(a.id);
+      expect((await store.listDisabled()).map((e) => e.subscription.id)).toEqual([b.id]);
+      clock += 1000;
+      await store.disable(a.id, 'failing');
+      const again = (await store.listDisabled()).find((e) => e.subscription.id === a.id)!;
+      expect(again.disabledAt).toBe(new Date(clock).toISOString());
+      expect(await store.enableIfDisabled(a.id, { reasons: ['failing'], disabledAt: failingAt })).toBeNull();
+      expect(await store.enableIfDisabled(a.id, { reasons: ['gone'], disabledAt: again.disabledAt })).toBeNull();
+      changes.length = 0;
+      const enabled = await store.enableIfDisabled(a.id, { reasons: ['failing', 'gone'], disabledAt: again.disabledAt });
+      expect(enabled).toMatchObject({ id: a.id, status: 'active' });
+      expect(enabled).not.toHaveProperty('disabledReason');
+      expect(changes.map((c) => c.change)).toEqual(['enabled']);
+      expect((await store.match('acme', 'message.received')).map((s) => s.id)).toEqual([a.id]);
+      expect((await store.listDisabled()).map((e) => e.subscription.id)).toEqual([b.id]);
+      await store.delete(b.id);
+      expect(await store.listDisabled()).toEqual([]);
+    });
   });
 }
