@@ -93,8 +93,11 @@ export interface SubscriptionDisabledPayload {
  * the channel registry). Matching costs in proportion to the tenant's subscriptions of that event type.
  */
 export interface SubscriptionLookup {
-  /** Active subscriptions of `tenantId` whose `events` hold `eventType` or `*` (filters not applied). */
-  match(tenantId: string, eventType: string): Promise<Subscription[]>;
+  /**
+   * Active subscriptions of `tenantId` whose `events` hold `eventType` or `*` (filters not applied); with
+   * `includeDisabled`, the disabled ones too (the fan-out keeps what they miss as failed deliveries).
+   */
+  match(tenantId: string, eventType: string, o?: { includeDisabled?: boolean }): Promise<Subscription[]>;
   get(id: string): Promise<Subscription | null>;
   /** The signing secrets in force (`whsec_...`): the current one and any still in their rotation grace. */
   signingSecrets(id: string): Promise<string[]>;

@@ -10,7 +10,6 @@ import type { SubscriptionLookup } from '../types';
 export function defaultLookup(broker: ServiceBroker): SubscriptionLookup {
   let mod: { subscriptionStore?: (b: ServiceBroker) => SubscriptionLookup } | undefined;
   try {
-    // LEAD: wire point — the subscriptions store of the "subs" helper, by this name (no edit needed once it exists).
     mod = require('../subscriptions') as typeof mod; // eslint-disable-line @typescript-eslint/no-require-imports
   } catch {
     mod = undefined;

@@ -2,6 +2,9 @@
  * The fan-out: one event → one durable delivery job per matching active subscription whose filter passes.
  * The delivery id derives from the event's id and the subscription's, and the job's msg id from the delivery
  * id, so an event delivered twice to the fan-out makes no second delivery and no second job.
+ * A matching *disabled* subscription gets its delivery too, recorded failed without an attempt and without a
+ * job: what an endpoint missed while disabled is in its history, and `recover` (or the probe's replay) since
+ * the disabling sends it once the subscription is enabled again.
  */
 import type { Subscription } from '../types';
 import { compileFilter } from './filter';
@@ -21,10 +24,10 @@ export interface FanOutEvent {
   storedAt: number;
 }
 
-/** Step 1: the tenant's active subscriptions of this event type whose filter passes. */
+/** Step 1: the tenant's subscriptions of this event type (active or disabled) whose filter passes. */
 export async function matching(rt: DeliveryRuntime, e: FanOutEvent): Promise<Subscription[]> {
-  const subs = await rt.lookup.match(e.tenantId, e.eventType);
-  return subs.filter((s) => s.status === 'active' && compileFilter(s.filter)(e.data));
+  const subs = await rt.lookup.match(e.tenantId, e.eventType, { includeDisabled: true });
+  return subs.filter((s) => compileFilter(s.filter)(e.data));
 }
 
 /** Step 2: the job of one (event, subscription). */
@@ -49,9 +52,17 @@ export async function enqueueJob(rt: DeliveryRuntime, job: DeliveryJob): Promise
   else await rt.publishJob(job, jobMsgId(job.deliveryId, job.generation));
 }
 
-/** The composer: answers how many deliveries the event made. A failure rejects (the event is retried; nothing doubles). */
+/** Step 3 for a disabled subscription: the delivery recorded failed (once), no attempt, no job. */
+export async function keepMissed(rt: DeliveryRuntime, job: DeliveryJob): Promise<void> {
+  await rt.history.createDelivery({
+    deliveryId: job.deliveryId, subscriptionId: job.subscriptionId, tenantId: job.tenantId, eventType: job.eventType, eventId: job.eventId,
+    outcome: 'failed', attemptCount: 0, createdAt: new Date(rt.options.now()).toISOString(), job, scheduledAttempts: 0,
+  });
+}
+
+/** The composer: answers how many deliveries went to active subscriptions. A failure rejects (the event is retried; nothing doubles). */
 export async function fanOut(rt: DeliveryRuntime, e: FanOutEvent): Promise<number> {
   const subs = await matching(rt, e);
-  await Promise.all(subs.map((s) => enqueueJob(rt, jobFor(e, s))));
-  return subs.length;
+  await Promise.all(subs.map((s) => (s.status === 'active' ? enqueueJob(rt, jobFor(e, s)) : keepMissed(rt, jobFor(e, s)))));
+  return subs.filter((s) => s.status === 'active').length;
 }

@@ -86,10 +86,10 @@ export class SubscriptionStore implements SubscriptionLookup {
   }
 
   /**
-   * Active subscriptions of `tenantId` naming `eventType` or `*` (filters not applied): two index reads and
-   * one read per subscription found, whatever else the store holds.
+   * Active subscriptions of `tenantId` naming `eventType` or `*` (filters not applied; with `includeDisabled`,
+   * the disabled ones too): two index reads and one read per subscription found, whatever else the store holds.
    */
-  async match(tenantId: string, eventType: string): Promise<Subscription[]> {
+  async match(tenantId: string, eventType: string, o: { includeDisabled?: boolean } = {}): Promise<Subscription[]> {
     const [typed, any] = await Promise.all([
       this.store.setMembers(this.indexKey(tenantId, eventType)),
       eventType === '*' ? Promise.resolve([]) : this.store.setMembers(this.indexKey(tenantId, '*')),
@@ -98,7 +98,7 @@ export class SubscriptionStore implements SubscriptionLookup {
     const records = await Promise.all(ids.map((id) => this.getRecord(id)));
     // The record is the truth: an index entry left by an interrupted write is skipped here.
     return records
-      .filter((r): r is SubscriptionRecord => r !== null && r.status === 'active' && r.tenantId === tenantId
+      .filter((r): r is SubscriptionRecord => r !== null && (r.status === 'active' || o.includeDisabled === true) && r.tenantId === tenantId
         && (r.events.includes(eventType as never) || r.events.includes('*')))
       .map(toSubscription)
       .sort((a, b) => a.id.localeCompare(b.id));

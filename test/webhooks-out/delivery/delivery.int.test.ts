@@ -205,6 +205,9 @@ describe('answers that misbehave', () => {
     await publishReceived(s.node.broker, s.ns, { eventId: 'e2' });
     await sleep(800);
     expect(s.sub.received).toHaveLength(1);
+    // not sent, but kept: a failed delivery without an attempt, which `recover` brings once enabled
+    const kept = await s.node.broker.call('webhooks.listDeliveries', { tenantId: 't1', subscriptionId: 'sub_1', outcome: 'failed' }) as { deliveries: Delivery[] };
+    expect(kept.deliveries.find((d) => d.eventId.includes('e2'))).toMatchObject({ outcome: 'failed', attemptCount: 0 });
   });
 
   test('a status line trickling at 1 byte/s: the deadline fires, the attempt is recorded failed (TIMEOUT)', async () => {

@@ -34,8 +34,8 @@ export class TestLookup implements SubscriptionLookup {
     return sub;
   }
 
-  async match(tenantId: string, eventType: string) {
-    return [...this.subs.values()].filter((s) => s.tenantId === tenantId && s.status === 'active' && (s.events.includes('*') || s.events.includes(eventType as never)));
+  async match(tenantId: string, eventType: string, o: { includeDisabled?: boolean } = {}) {
+    return [...this.subs.values()].filter((s) => s.tenantId === tenantId && (s.status === 'active' || o.includeDisabled === true) && (s.events.includes('*') || s.events.includes(eventType as never)));
   }
   async get(id: string) { return this.subs.get(id) ?? null; }
   async signingSecrets(id: string) { return this.secrets.get(id) ?? []; }

@@ -75,6 +75,11 @@ test('an endpoint down stays disabled and is probed with a backoff; back up, it 
   expect(probeDelivery.delivery).toMatchObject({ outcome: 'pending', deliveryId: probes[0]!.headers['webhook-id'] });
   expect(probeDelivery.attempts[0]).toMatchObject({ attempt: 1, trigger: 'scheduled', outcome: 'failed', response: { status: 500 }, error: { code: 'HTTP_ERROR' } });
   expect(probeDelivery.attempts[0]!.nextAttemptAt).toBeDefined();
+  // an event while disabled: not sent, kept as a failed delivery without an attempt (what the replay brings)
+  await publishReceived(broker, ns, { eventId: 'e-off', text: 'missed while disabled' });
+  const kept = await waitFor('the delivery kept while disabled', async () => (await deliveries(broker, subscription.id)).find((d) => d.delivery.eventId.includes('e-off')) ?? null);
+  expect(kept.delivery).toMatchObject({ outcome: 'failed', attemptCount: 0 });
+  expect(kept.attempts).toEqual([]);
 
   // back up: the next probe succeeds, the subscription is enabled, the two missed deliveries arrive once each
   const switchedAt = Date.now();
@@ -83,14 +88,14 @@ test('an endpoint down stays disabled and is probed with a backoff; back up, it 
   expect(await get(broker, subscription.id)).not.toHaveProperty('disabledReason');
   const replayed = await waitFor('the missed deliveries', () => {
     const after = down.received.filter((r) => r.at >= switchedAt && r.body.type === 'message.received');
-    return after.length >= 2 ? after : null;
+    return after.length >= 3 ? after : null;
   });
   await sleep(500);
-  expect(down.received.filter((r) => r.at >= switchedAt && r.body.type === 'message.received')).toHaveLength(2);
+  expect(down.received.filter((r) => r.at >= switchedAt && r.body.type === 'message.received')).toHaveLength(3);
   const texts = replayed.map((r) => (verifyWith(secret, r) as { data: { message: { content: { text: string } } } }).data.message.content.text).sort();
-  expect(texts).toEqual(['missed one', 'missed two']);
+  expect(texts).toEqual(['missed one', 'missed two', 'missed while disabled']);
   const after = await deliveries(broker, subscription.id);
-  expect(after.filter((d) => d.delivery.eventType === 'message.received').map((d) => d.delivery.outcome)).toEqual(['succeeded', 'succeeded']);
+  expect(after.filter((d) => d.delivery.eventType === 'message.received').map((d) => d.delivery.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   const probeDone = after.find((d) => d.delivery.eventType === 'webhook.test')!;
   expect(probeDone.delivery.outcome).toBe('succeeded');
   expect(probeDone.attempts.at(-1)).toMatchObject({ outcome: 'succeeded', response: { status: 200 } });

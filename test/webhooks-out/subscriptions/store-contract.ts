@@ -77,6 +77,7 @@ export function subscriptionStoreContract(name: string, make: () => Promise<KeyV
 
       await store.disable(rec.id, 'manual');
       expect(await ids('acme', 'message.received')).toEqual([both.id, star.id].sort());
+      expect((await store.match('acme', 'message.received', { includeDisabled: true })).map((s) => s.id).sort()).toEqual([rec.id, both.id, star.id].sort());
       await store.enable(rec.id);
       await store.update(both.id, { events: ['message.sent'] });
       expect(await ids('acme', 'message.received')).toEqual([rec.id, star.id].sort());
