@@ -43,7 +43,10 @@ const ROOT = (() => {
 const COMPILED = __filename.endsWith('.js');
 /** The command `npm start` runs after compiling (package.json), and the node flags in it. */
 const START_COMMAND = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split('&&').pop()!.trim();
-const START_NODE_FLAGS = START_COMMAND.match(/--(?:max-semi-space-size|max-old-space-size|single-threaded-gc)(?:=\S+)?/g) ?? [];
+/** BENCH_NODE_FLAGS overrides them for the Switchboard bench process (to measure a flag), e.g. BENCH_NODE_FLAGS=' '. */
+const START_NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined
+  ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean)
+  : START_COMMAND.match(/--(?:max-semi-space-size|max-old-space-size|single-threaded-gc)(?:=\S+)?/g) ?? [];
 
 interface Autocannon {
   (opts: Record<string, unknown>): Promise<{ requests: { total: number; average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number }>;
@@ -141,9 +144,9 @@ async function startNode(port: number, natsUrl: string, redisUrl: string): Promi
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHBOARD_') && !['NATS_URL', 'REDIS_URL', 'PORT', 'HOST'].includes(k))),
     NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_NAMESPACE: START_NAMESPACE,
     SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_CHANNELS: JSON.stringify([START_CHANNEL]),
-    ...(PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
   };
-  const proc = spawn('sh', ['-c', `exec ${START_COMMAND}`], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const command = PROFILE_DIR ? START_COMMAND.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${PROFILE_DIR} `) : START_COMMAND;
+  const proc = spawn('sh', ['-c', `exec ${command}`], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`npm start's node exited with ${proc.exitCode}`);
