@@ -1,6 +1,5 @@
 /** KeyValueStore on Redis (ioredis): shared by every node; compare-and-set and token buckets as Lua scripts. */
 import Redis, { type RedisOptions } from 'ioredis';
-import { coalesceWrites } from './coalesce-writes';
 import { isSentinelUrl, parseSentinelUrl } from './redis-url';
 import type { KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
@@ -91,11 +90,12 @@ export interface RedisStoreOptions {
 
 /**
  * Fail fast when Redis is down: commands reject at once instead of queueing (the SDK then answers 503).
- * No auto-pipelining: the store's own client coalesces the commands of one turn into one write instead
- * (`coalesce-writes.ts`, cheaper per command) — the webhook path's main Redis cost.
+ * Auto-pipelining: the commands of concurrent requests leave in one write — the webhook path's main Redis cost.
+ * (Corking the socket per turn instead was cheaper alone, 8 vs 15 µs per claim + commit, but cost more in the
+ * whole inbound pipeline: 1.38–1.40× the peer's CPU per request against 1.15–1.21×; BENCHMARKS.md, issue 12.)
  */
 const DEFAULT_REDIS_OPTIONS: RedisOptions = {
-  enableAutoPipelining: false,
+  enableAutoPipelining: true,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   commandTimeout: 2_000,
@@ -126,8 +126,6 @@ export class RedisStore implements KeyValueStore {
     client.defineCommand('sbTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
     client.defineCommand('sbTakeTokens', { lua: TAKE_TOKENS });
     this.client = client as ScriptedRedis;
-    // a client we were given keeps its own write settings (auto-pipelining, or not)
-    if (this.ownsClient && !client.options.enableAutoPipelining) coalesceWrites(client);
     this.client.on('ready', () => { this.connectedOnce = true; });
     // Errors surface on the commands that fail; without a listener ioredis would print each reconnect error.
     this.client.on('error', () => undefined);
