@@ -256,9 +256,20 @@ Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request
   trace) on every request's \`close\` event, also after a complete body. Now built only when it is the outcome.
 - What is left (last profile): HTTP parsing and writing (\`writev\`, \`end\`) and HMAC as in the peer; moleculer-web's
   request context and alias resolution (~10–20 µs); Redis and NATS protocol work as in the peer; GC ~7 %.
-- **RSS**: the Switchboard process is ~150 MB idle before any request (tsx's loader thread and the transpiled
-  SDK; the peer loads a fraction of it), and grows ~50–110 MB under load, mostly V8's young generation:
-  \`--max-semi-space-size=4\` kept peak RSS at 157 MB in one 6 s run against 204 MB with the defaults.
+- **RSS** (issue 12, second pass): the servers ran under tsx, whose loader thread and run-time transpiling held
+  ~60 MB before the first request. \`scripts/compile.js\` (esbuild) now compiles them to .build/ first, as
+  \`npm start\` does. Under load the rest is V8's young generation: the Switchboard processes run with the flags
+  \`npm start\` uses, \`--max-semi-space-size=16 --max-old-space-size=512\` — peak RSS 139–145 MB against 207 MB
+  with none; \`=8\` gave 121–127 MB and \`=4\` 113–116 MB but cost 20–35 % more CPU per request (more scavenges),
+  \`--single-threaded-gc\` more still (1.52–1.55× the peer's CPU per request).
+- **Redis writes**: corking the store's socket per event-loop turn instead of ioredis auto-pipelining was cheaper
+  alone (claim + commit, 50 in flight: 7.8–9.1 against 13.7–15.9 µs CPU) but dearer in the whole pipeline
+  (1.38–1.40× the peer's CPU per request against 1.15–1.21×, three alternated runs each); auto-pipelining stays.
+  The store's commands no longer await a resolved "connected" promise first.
+- **The \`npm start\` node** costs ~40–90 µs more per request than the bench's Switchboard process: the
+  \`generic\` integration's Standard Webhooks check (key decode, header parsing, HMAC over id.timestamp.body:
+  ~20 µs against ~10 for the bench's hex HMAC), the tenant-webhooks fan-out consumer of \`webhooks\` that reads
+  every stored message back in the same process (~10 µs, plus its socket writes), more GC.
 - On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running; load
   average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.`;
 
