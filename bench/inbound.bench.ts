@@ -233,8 +233,11 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 }
 
 /** What the profiles showed; kept with the table so a re-run does not lose it. */
-const FINDINGS = `Run it with \`npm run bench:inbound\` (it starts its own nats-server and redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`;
-\`BENCH_PROFILE=<dir>\` writes a CPU profile of the Switchboard process). Switchboard and the peer do the same work per
+const FINDINGS = `Run it with \`npm run bench:inbound\` (it compiles the servers with \`scripts/compile.js\`, starts its own nats-server and
+redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,baseline,stock,npm-start\` picks rows;
+\`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
+Switchboard process and the \`npm start\` node). The last row is the node \`npm start\` runs, started with package.json's
+own command on the same NATS and Redis. Switchboard and the peer do the same work per
 request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse, Redis \`SET NX PX\` claim, one JetStream
 publish with a msg id awaiting the PubAck, mark the claim done, answer JSON. The stock path skips the Redis claim
 and the msg id (no de-duplication) and checks the HMAC in an action behind moleculer-web's raw body parser.
@@ -275,7 +278,7 @@ Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request
 
 function writeSection(table: string): void {
   const file = join(ROOT, 'BENCHMARKS.md');
-  const section = `## Inbound webhooks\n\n${table}\n\n${FINDINGS}\n`;
+  const section = `## Inbound webhooks\n\n${table}\n\n${FINDINGS}\n\n`;
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
   const start = text.indexOf('## Inbound webhooks');
   if (start >= 0) {
