@@ -2,17 +2,22 @@
  * Inbound benchmark: signed webhooks over HTTP (autocannon, 50 connections) against the Switchboard gateway +
  * a `defineIntegration` service (NATS transporter, Redis claims, JetStream publish with PubAck), and — in the
  * same run, alternating rounds — against bench/baseline-inbound-server.ts doing the same work by hand, and the
- * stock Moleculer path (moleculer-web + `sendToChannel` on @moleculer/channels' NATS adapter, no dedupe).
- * BENCH_PROFILE=<dir> writes a CPU profile of the Switchboard process. All servers run as child processes on one nats-server and one redis-server started here. Prints req/s,
- * p50/p99 latency, peak RSS and the ratio; writes the table to BENCHMARKS.md under `## Inbound webhooks`.
+ * stock Moleculer path (moleculer-web + `sendToChannel` on @moleculer/channels' NATS adapter, no dedupe), and
+ * the node `npm start` runs (its own command from package.json, on the same NATS and Redis, the `generic`
+ * integration and Standard Webhooks signatures). All servers run as child processes on one nats-server and one
+ * redis-server started here, compiled to JS by scripts/compile.js (no tsx at run time); the Switchboard bench
+ * process gets the node flags `npm start` uses. BENCH_PROFILE=<dir> writes CPU profiles of both Switchboard
+ * processes. Prints req/s, p50/p99 latency, CPU µs/request, peak RSS and the ratios; writes the table to
+ * BENCHMARKS.md under `## Inbound webhooks`.
  *
- *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file
+ *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file;
+ *                              # BENCH_ONLY=switchboard,baseline runs only those targets
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { connect, DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
 import { freePort, startNats, startRedis } from '../test/harness/servers';
 
@@ -24,6 +29,24 @@ const SB_NAMESPACE = 'benchsb';
 const BASE_SUBJECT = 'benchbase.processing.message.received';
 const STOCK_SUBJECT = 'benchstock.processing.message.received';
 const NANOS = 1_000_000;
+const START_NAMESPACE = 'benchstart';
+/** The `npm start` node's channel: Standard Webhooks secret (whsec_ + base64 of the key bytes). */
+const START_KEY = Buffer.from('bench-start-secret-0123456789abcdef');
+const START_CHANNEL = { id: 'bench', tenantId: 't', platform: 'generic', secrets: [`whsec_${START_KEY.toString('base64')}`] };
+
+/** The repository root, whether this runs as bench/*.ts (tsx) or compiled as .build/bench/*.js. */
+const ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
+const COMPILED = __filename.endsWith('.js');
+/** The command `npm start` runs after compiling (package.json), and the node flags in it. */
+const START_COMMAND = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split('&&').pop()!.trim();
+/** BENCH_NODE_FLAGS overrides them for the Switchboard bench process (to measure a flag), e.g. BENCH_NODE_FLAGS=' '. */
+const START_NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined
+  ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean)
+  : START_COMMAND.match(/--(?:max-semi-space-size|max-old-space-size|single-threaded-gc)(?:=\S+)?/g) ?? [];
 
 interface Autocannon {
   (opts: Record<string, unknown>): Promise<{ requests: { total: number; average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number }>;
@@ -106,13 +129,32 @@ async function serveStock(port: number, natsUrl: string): Promise<void> {
 /** BENCH_PROFILE=<dir>: the Switchboard process writes a CPU profile there (`node --cpu-prof`) when the run ends. */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 
-function child(args: string[], script: string, profile = false): Promise<ChildProcess> {
-  const execArgv = ['--import', 'tsx', ...(profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
+function child(args: string[], script: string, profile = false, nodeFlags: string[] = []): Promise<ChildProcess> {
+  const execArgv = [...(COMPILED ? [] : ['--import', 'tsx']), ...nodeFlags, ...(profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
   const proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('message', () => resolve(proc));
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+/** The node `npm start` runs (package.json's command, compiled by the bench script), on NATS + Redis; ready when /health answers 200. */
+async function startNode(port: number, natsUrl: string, redisUrl: string): Promise<ChildProcess> {
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHBOARD_') && !['NATS_URL', 'REDIS_URL', 'PORT', 'HOST'].includes(k))),
+    NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_NAMESPACE: START_NAMESPACE,
+    SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_CHANNELS: JSON.stringify([START_CHANNEL]),
+  };
+  const command = PROFILE_DIR ? START_COMMAND.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${PROFILE_DIR} `) : START_COMMAND;
+  const proc = spawn('sh', ['-c', `exec ${command}`], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`npm start's node exited with ${proc.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return proc;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('npm start\'s node did not answer /health within 60 s');
 }
 
 function rssMb(pid: number): number {
@@ -125,6 +167,17 @@ function rssMb(pid: number): number {
 }
 
 let counter = 0;
+/** A generic-integration webhook (Standard Webhooks headers) for the `npm start` node, one message, unique id. */
+function standardRequest(target: string) {
+  return (req: Record<string, unknown>) => {
+    const id = `${target}-${process.pid}-${counter++}`;
+    const ts = Math.floor(Date.now() / 1000);
+    const body = `{"messages":[{"id":"m-${id}","conversationId":"c1","from":{"id":"u1"},"text":"hello from the bench"}]}`;
+    const sig = createHmac('sha256', START_KEY).update(`${id}.${ts}.${body}`).digest('base64');
+    return { ...req, method: 'POST', path: `/webhooks/generic/${START_CHANNEL.id}`, body, headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${sig}` } };
+  };
+}
+
 function signedRequest(target: string) {
   return (req: Record<string, unknown>) => {
     const id = `${target}-${process.pid}-${counter++}`;
@@ -146,11 +199,13 @@ function cpuMs(pid: number): number {
   }
 }
 
-async function round(name: string, url: string, pid: number, totals: Totals, seconds: number, record: boolean): Promise<void> {
+interface Target { name: string; url: string; pid: number; totals: Totals; request: (req: Record<string, unknown>) => Record<string, unknown> }
+
+async function round({ name, url, pid, totals, request }: Target, seconds: number, record: boolean): Promise<void> {
   let peak = 0;
   const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 200);
   const cpuBefore = cpuMs(pid);
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [{ setupRequest: signedRequest(name) }] });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [{ setupRequest: request }] });
   const cpu = cpuMs(pid) - cpuBefore;
   clearInterval(timer);
   if (!record) return;
@@ -178,8 +233,11 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 }
 
 /** What the profiles showed; kept with the table so a re-run does not lose it. */
-const FINDINGS = `Run it with \`npm run bench:inbound\` (it starts its own nats-server and redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`;
-\`BENCH_PROFILE=<dir>\` writes a CPU profile of the Switchboard process). Switchboard and the peer do the same work per
+const FINDINGS = `Run it with \`npm run bench:inbound\` (it compiles the servers with \`scripts/compile.js\`, starts its own nats-server and
+redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,baseline,stock,npm-start\` picks rows;
+\`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
+Switchboard process and the \`npm start\` node). The last row is the node \`npm start\` runs, started with package.json's
+own command on the same NATS and Redis. Switchboard and the peer do the same work per
 request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse, Redis \`SET NX PX\` claim, one JetStream
 publish with a msg id awaiting the PubAck, mark the claim done, answer JSON. The stock path skips the Redis claim
 and the msg id (no de-duplication) and checks the HMAC in an action behind moleculer-web's raw body parser.
@@ -201,15 +259,26 @@ Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request
   trace) on every request's \`close\` event, also after a complete body. Now built only when it is the outcome.
 - What is left (last profile): HTTP parsing and writing (\`writev\`, \`end\`) and HMAC as in the peer; moleculer-web's
   request context and alias resolution (~10–20 µs); Redis and NATS protocol work as in the peer; GC ~7 %.
-- **RSS**: the Switchboard process is ~150 MB idle before any request (tsx's loader thread and the transpiled
-  SDK; the peer loads a fraction of it), and grows ~50–110 MB under load, mostly V8's young generation:
-  \`--max-semi-space-size=4\` kept peak RSS at 157 MB in one 6 s run against 204 MB with the defaults.
+- **RSS** (issue 12, second pass): the servers ran under tsx, whose loader thread and run-time transpiling held
+  ~60 MB before the first request. \`scripts/compile.js\` (esbuild) now compiles them to .build/ first, as
+  \`npm start\` does. Under load the rest is V8's young generation: the Switchboard processes run with the flags
+  \`npm start\` uses, \`--max-semi-space-size=16 --max-old-space-size=512\` — peak RSS 139–145 MB against 207 MB
+  with none; \`=8\` gave 121–127 MB and \`=4\` 113–116 MB but cost 20–35 % more CPU per request (more scavenges),
+  \`--single-threaded-gc\` more still (1.52–1.55× the peer's CPU per request).
+- **Redis writes**: corking the store's socket per event-loop turn instead of ioredis auto-pipelining was cheaper
+  alone (claim + commit, 50 in flight: 7.8–9.1 against 13.7–15.9 µs CPU) but dearer in the whole pipeline
+  (1.38–1.40× the peer's CPU per request against 1.15–1.21×, three alternated runs each); auto-pipelining stays.
+  The store's commands no longer await a resolved "connected" promise first.
+- **The \`npm start\` node** costs ~40–90 µs more per request than the bench's Switchboard process: the
+  \`generic\` integration's Standard Webhooks check (key decode, header parsing, HMAC over id.timestamp.body:
+  ~20 µs against ~10 for the bench's hex HMAC), the tenant-webhooks fan-out consumer of \`webhooks\` that reads
+  every stored message back in the same process (~10 µs, plus its socket writes), more GC.
 - On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running; load
   average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.`;
 
 function writeSection(table: string): void {
-  const file = join(__dirname, '..', 'BENCHMARKS.md');
-  const section = `## Inbound webhooks\n\n${table}\n\n${FINDINGS}\n`;
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const section = `## Inbound webhooks\n\n${table}\n\n${FINDINGS}\n\n`;
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
   const start = text.indexOf('## Inbound webhooks');
   if (start >= 0) {
@@ -218,6 +287,10 @@ function writeSection(table: string): void {
   } else text = `${text.trimEnd()}\n\n${section}`;
   writeFileSync(file, text);
 }
+
+/** BENCH_ONLY=a,b: run only the named targets (switchboard, baseline, stock, npm-start). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Boolean);
+const wanted = (name: string) => !ONLY || ONLY.includes(name);
 
 async function drive(): Promise<void> {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
@@ -230,46 +303,76 @@ async function drive(): Promise<void> {
     await jsm.streams.add({ name: 'benchbase', subjects: [BASE_SUBJECT], retention: RetentionPolicy.Limits, storage: StorageType.File, duplicate_window: 120_000 * NANOS, discard: DiscardPolicy.Old, max_msgs: 1_000_000 });
     await nc.close();
 
-    const [sbPort, basePort, stockPort] = [await freePort(), await freePort(), await freePort()];
-    const sb = await child(['--serve', String(sbPort), nats.url, redis.url], __filename, true);
-    const base = await child([String(basePort), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, 'baseline-inbound-server.ts'));
-    const stock = await child(['--serve-stock', String(stockPort), nats.url], __filename);
-    procs.push(sb, base, stock);
     const totals = (): Totals => ({ reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 });
-    const targets = [
-      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}`, pid: sb.pid!, totals: totals() },
-      { name: 'baseline', url: `http://127.0.0.1:${basePort}`, pid: base.pid!, totals: totals() },
-      { name: 'stock', url: `http://127.0.0.1:${stockPort}`, pid: stock.pid!, totals: totals() },
-    ];
-    console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s)`);
-    for (const t of targets) await round(t.name, t.url, t.pid, t.totals, 2, false); // warm-up
+    const ext = COMPILED ? 'js' : 'ts';
+    const targets: Target[] = [];
+    const add = (name: string, port: number, proc: ChildProcess, request: Target['request']) => {
+      procs.push(proc);
+      targets.push({ name, url: `http://127.0.0.1:${port}`, pid: proc.pid!, totals: totals(), request });
+    };
+    if (wanted('switchboard')) {
+      const port = await freePort();
+      add('switchboard', port, await child(['--serve', String(port), nats.url, redis.url], __filename, true, START_NODE_FLAGS), signedRequest('switchboard'));
+    }
+    if (wanted('baseline')) {
+      const port = await freePort();
+      add('baseline', port, await child([String(port), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, `baseline-inbound-server.${ext}`)), signedRequest('baseline'));
+    }
+    if (wanted('stock')) {
+      const port = await freePort();
+      add('stock', port, await child(['--serve-stock', String(port), nats.url], __filename), signedRequest('stock'));
+    }
+    if (wanted('npm-start')) {
+      const port = await freePort();
+      add('npm-start', port, await startNode(port, nats.url, redis.url), standardRequest('npm-start'));
+    }
+    const load: number[] = [loadavg()[0]];
+    console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s), load average ${loadavg()[0].toFixed(2)}; Switchboard node flags: ${START_NODE_FLAGS.join(' ') || '(none)'}`);
+    for (const t of targets) await round(t, 2, false); // warm-up
     // alternating order: a, b, c / c, b, a / ... so a load spike on the shared machine hits every side
-    for (let i = 0; i < ROUNDS; i++) for (const t of i % 2 === 0 ? targets : [...targets].reverse()) await round(t.name, t.url, t.pid, t.totals, SECONDS, true);
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const t of i % 2 === 0 ? targets : [...targets].reverse()) await round(t, SECONDS, true);
+      load.push(loadavg()[0]);
+    }
 
-    const [s, b, k] = targets.map((t) => t.totals);
-    const storedSb = await storedCount(nats.url, `${SB_NAMESPACE}.processing.message.received`);
-    const storedBase = await storedCount(nats.url, BASE_SUBJECT);
-    const storedStock = await storedCount(nats.url, STOCK_SUBJECT);
-    const row = (name: string, t: Totals, stored: number) =>
-      `| ${name} | ${mean(t.reqs).toFixed(0)} | ${mean(t.p50).toFixed(1)} | ${mean(t.p99).toFixed(1)} | ${((t.cpuMs * 1000) / t.requests).toFixed(0)} | ${t.rss.toFixed(0)} | ${t.bad} | ${stored} |`;
-    const ratio = mean(s.reqs) / mean(b.reqs);
+    const stored: Record<string, number> = {
+      switchboard: await storedCount(nats.url, `${SB_NAMESPACE}.processing.message.received`).catch(() => NaN),
+      baseline: await storedCount(nats.url, BASE_SUBJECT),
+      stock: await storedCount(nats.url, STOCK_SUBJECT),
+      'npm-start': await storedCount(nats.url, `${START_NAMESPACE}.processing.message.received`).catch(() => NaN),
+    };
+    const labels: Record<string, string> = {
+      switchboard: 'Switchboard (gateway + defineIntegration, NATS transporter)',
+      baseline: 'hand-written node:http peer (bench/baseline-inbound-server.ts)',
+      stock: 'stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)',
+      'npm-start': 'the `npm start` node on NATS + Redis (every service, `generic` integration, Standard Webhooks)',
+    };
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+    const row = (t: Target) =>
+      `| ${labels[t.name]} | ${mean(t.totals.reqs).toFixed(0)} (${range(t.totals.reqs)}) | ${mean(t.totals.p50).toFixed(1)} | ${mean(t.totals.p99).toFixed(1)} | ${((t.totals.cpuMs * 1000) / t.totals.requests).toFixed(0)} | ${t.totals.rss.toFixed(0)} | ${t.totals.bad} | ${stored[t.name]} |`;
+    const by = Object.fromEntries(targets.map((t) => [t.name, t.totals]));
+    const cpuPer = (t: Totals) => t.cpuMs / t.requests;
+    const compare = (a: string, b: string, what: string) => by[a] && by[b]
+      ? `**${labels[a].split(' (')[0]} / ${what}: ${(mean(by[a].reqs) / mean(by[b].reqs)).toFixed(2)}×** req/s; p99 ${mean(by[a].p99).toFixed(1)} ms vs ${mean(by[b].p99).toFixed(1)} ms; CPU per request ${(cpuPer(by[a]) / cpuPer(by[b])).toFixed(2)}× ${what}'s.`
+      : '';
     const table = [
-      `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}) · autocannon ${CONNECTIONS} connections · ${ROUNDS} alternating rounds × ${SECONDS} s after a 2 s warm-up each · one signed webhook (1 message) per request, unique event ids · nats-server and redis-server on the same machine (file-backed streams).`,
+      `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}) · load average ${Math.min(...load).toFixed(2)}–${Math.max(...load).toFixed(2)} · autocannon ${CONNECTIONS} connections · ${ROUNDS} alternating rounds × ${SECONDS} s after a 2 s warm-up each · one webhook (1 message) per request, unique event ids · nats-server and redis-server on the same machine (file-backed streams) · servers compiled by scripts/compile.js; Switchboard processes run with ${START_NODE_FLAGS.join(' ') || 'no node flags'}.`,
       '',
-      '| server | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | non-2xx/errors | messages stored (incl. warm-up) |',
+      '| server | req/s mean (round range) | p50 ms | p99 ms | CPU µs/req | peak RSS MB | non-2xx/errors | messages stored (incl. warm-up) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
-      row('Switchboard (gateway + defineIntegration, NATS transporter)', s, storedSb),
-      row('hand-written node:http peer (bench/baseline-inbound-server.ts)', b, storedBase),
-      row('stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)', k, storedStock),
+      ...targets.map(row),
       '',
-      `**Switchboard / peer: ${ratio.toFixed(2)}×** req/s; p99 ${mean(s.p99).toFixed(1)} ms vs ${mean(b.p99).toFixed(1)} ms; CPU per request ${(((s.cpuMs / s.requests) / (b.cpuMs / b.requests))).toFixed(2)}× the peer's (the load-independent measure on a shared machine).`,
-      `**Switchboard / stock Moleculer: ${(mean(s.reqs) / mean(k.reqs)).toFixed(2)}×** req/s; CPU per request ${(((s.cpuMs / s.requests) / (k.cpuMs / k.requests))).toFixed(2)}× the stock path's.`,
-    ].join('\n');
+      compare('switchboard', 'baseline', 'the peer'),
+      compare('switchboard', 'stock', 'the stock path'),
+      compare('npm-start', 'baseline', 'the peer'),
+      compare('npm-start', 'stock', 'the stock path'),
+    ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n').trimEnd();
     console.log(`\n${table}\n`);
-    if (!process.env.BENCH_NO_WRITE) writeSection(table);
+    if (!process.env.BENCH_NO_WRITE && !ONLY) writeSection(table);
   } finally {
     // SIGTERM → process.exit (a --cpu-prof profile is written on exit), SIGKILL after 5 s
     await Promise.all(procs.map((p) => new Promise((resolve) => {
+      if (p.exitCode !== null) return resolve(undefined);
       p.once('exit', resolve);
       p.kill('SIGTERM');
       setTimeout(() => p.kill('SIGKILL'), 5000).unref();

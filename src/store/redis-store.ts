@@ -91,6 +91,8 @@ export interface RedisStoreOptions {
 /**
  * Fail fast when Redis is down: commands reject at once instead of queueing (the SDK then answers 503).
  * Auto-pipelining: the commands of concurrent requests leave in one write — the webhook path's main Redis cost.
+ * (Corking the socket per turn instead was cheaper alone, 8 vs 15 µs per claim + commit, but cost more in the
+ * whole inbound pipeline: 1.38–1.40× the peer's CPU per request against 1.15–1.21×; BENCHMARKS.md, issue 12.)
  */
 const DEFAULT_REDIS_OPTIONS: RedisOptions = {
   enableAutoPipelining: true,
@@ -143,81 +145,81 @@ export class RedisStore implements KeyValueStore {
     });
   }
 
-  /** The client, once its first connection is made (commands fail fast, unqueued, after that). */
-  private async c(): Promise<ScriptedRedis> {
-    if (!this.connectedOnce && this.client.status !== 'ready') await this.ready();
-    return this.client;
+  /**
+   * Runs `command` on the client once its first connection is made (commands fail fast, unqueued, after that);
+   * when it is, at once, without an await in between (the webhook path's commands leave in the same turn).
+   */
+  private run<T>(command: (redis: ScriptedRedis) => Promise<T>): Promise<T> {
+    if (!this.connectedOnce && this.client.status !== 'ready') return this.ready().then(() => command(this.client));
+    try {
+      return command(this.client);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async get(key: string) {
-    const redis = await this.c();
-    return redis.get(this.k(key));
+  get(key: string) {
+    return this.run((redis) => redis.get(this.k(key)));
   }
 
-  async set(key: string, value: string, ttlMs?: number) {
-    const redis = await this.c();
-    if (ttlMs === undefined) await redis.set(this.k(key), value);
-    else await redis.set(this.k(key), value, 'PX', ttlMs);
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
+    return this.run(async (redis) => {
+      if (ttlMs === undefined) await redis.set(this.k(key), value);
+      else await redis.set(this.k(key), value, 'PX', ttlMs);
+    });
   }
 
-  async setIfAbsent(key: string, value: string, ttlMs: number) {
-    const redis = await this.c();
-    return (await redis.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK';
+  setIfAbsent(key: string, value: string, ttlMs: number) {
+    return this.run(async (redis) => (await redis.set(this.k(key), value, 'PX', ttlMs, 'NX')) === 'OK');
   }
 
-  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number) {
-    const redis = await this.c();
-    return (await redis.sbReplaceIfEquals(this.k(key), expected, value, ttlMs)) === 1;
+  replaceIfEquals(key: string, expected: string, value: string, ttlMs: number) {
+    return this.run(async (redis) => (await redis.sbReplaceIfEquals(this.k(key), expected, value, ttlMs)) === 1);
   }
 
-  async delete(key: string) {
-    const redis = await this.c();
-    return (await redis.del(this.k(key))) > 0;
+  delete(key: string) {
+    return this.run(async (redis) => (await redis.del(this.k(key))) > 0);
   }
 
-  async deleteIfEquals(key: string, expected: string) {
-    const redis = await this.c();
-    return (await redis.sbDeleteIfEquals(this.k(key), expected)) === 1;
+  deleteIfEquals(key: string, expected: string) {
+    return this.run(async (redis) => (await redis.sbDeleteIfEquals(this.k(key), expected)) === 1);
   }
 
-  async ttl(key: string) {
-    const redis = await this.c();
-    return redis.pttl(this.k(key));
+  ttl(key: string) {
+    return this.run((redis) => redis.pttl(this.k(key)));
   }
 
-  async addToSet(key: string, member: string) {
-    const redis = await this.c();
-    await redis.sadd(this.k(key), member);
+  addToSet(key: string, member: string): Promise<void> {
+    return this.run(async (redis) => { await redis.sadd(this.k(key), member); });
   }
 
-  async removeFromSet(key: string, member: string) {
-    const redis = await this.c();
-    await redis.srem(this.k(key), member);
+  removeFromSet(key: string, member: string): Promise<void> {
+    return this.run(async (redis) => { await redis.srem(this.k(key), member); });
   }
 
-  async setMembers(key: string) {
-    const redis = await this.c();
-    return redis.smembers(this.k(key));
+  setMembers(key: string) {
+    return this.run((redis) => redis.smembers(this.k(key)));
   }
 
-  async takeToken(key: string, { capacity, refillPerSecond }: TokenBucketOptions): Promise<TokenBucketResult> {
-    const redis = await this.c();
-    const [allowed, remaining, wait] = await redis.sbTakeToken(this.k(key), capacity, refillPerSecond);
-    return { allowed: allowed === 1, remaining, retryAfterMs: wait };
+  takeToken(key: string, { capacity, refillPerSecond }: TokenBucketOptions): Promise<TokenBucketResult> {
+    return this.run(async (redis) => {
+      const [allowed, remaining, wait] = await redis.sbTakeToken(this.k(key), capacity, refillPerSecond);
+      return { allowed: allowed === 1, remaining, retryAfterMs: wait };
+    });
   }
 
-  async takeTokens(buckets: TokenBucket[], nowMs?: number): Promise<TokenBucketResult> {
-    const redis = await this.c();
-    const keys = buckets.map((b) => this.k(b.key));
-    const args = buckets.flatMap((b) => [b.capacity, b.refillPerSecond]);
-    const [allowed, remaining, wait] = await redis.sbTakeTokens(keys.length, ...keys, ...args, nowMs === undefined ? '' : Math.floor(nowMs));
-    return { allowed: allowed === 1, remaining, retryAfterMs: wait };
+  takeTokens(buckets: TokenBucket[], nowMs?: number): Promise<TokenBucketResult> {
+    return this.run(async (redis) => {
+      const keys = buckets.map((b) => this.k(b.key));
+      const args = buckets.flatMap((b) => [b.capacity, b.refillPerSecond]);
+      const [allowed, remaining, wait] = await redis.sbTakeTokens(keys.length, ...keys, ...args, nowMs === undefined ? '' : Math.floor(nowMs));
+      return { allowed: allowed === 1, remaining, retryAfterMs: wait };
+    });
   }
 
   async ping() {
     try {
-      const redis = await this.c();
-      return (await redis.ping()) === 'PONG';
+      return (await this.run((redis) => redis.ping())) === 'PONG';
     } catch {
       return false;
     }
