@@ -9,6 +9,7 @@
  *
  *   npm run bench:webhooks   # BENCH_DELIVERIES=1000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=4 BENCH_LATENCIES=0,50 BENCH_FAN=1,10,100
  *                            # BENCH_UNDICI=0 (skip the undici-request loop, information only)  BENCH_MATCH=0 (skip matching)
+ *                            # BENCH_PROFILE_DIR=/tmp/prof (the webhooks node runs with --cpu-prof)
  *
  * Fairness: the sides alternate round by round (webhooks first in even rounds, the loops first in odd ones);
  * every delivery of both sides carries the same event payload (built once per event, the same object the
@@ -38,6 +39,8 @@ const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,50').split(',').map(Number)
 const FAN = (process.env.BENCH_FAN ?? '1,10,100').split(',').map(Number);
 const UNDICI = process.env.BENCH_UNDICI !== '0';
 const MATCH = process.env.BENCH_MATCH !== '0';
+/** A directory: the webhooks node runs with `--cpu-prof` and writes its profile there. */
+const PROFILE = process.env.BENCH_PROFILE_DIR;
 
 // ── CPU time of a process ─────────────────────────────────────────────────────
 const TICK_MS = 10; // CLK_TCK 100
@@ -74,12 +77,14 @@ async function serveSubscriber(): Promise<void> {
   let latencyMs = 0;
   let count = 0;
   let lags: number[] = [];
+  let first = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const now = Date.now();
       count += 1;
+      if (count === 1) first = now;
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString()) as { data?: { receivedAt?: number } };
         if (typeof body.data?.receivedAt === 'number') lags.push(now - body.data.receivedAt);
@@ -92,8 +97,8 @@ async function serveSubscriber(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   process.on('message', (m: { latencyMs?: number; reset?: boolean; read?: boolean }) => {
     if (typeof m.latencyMs === 'number') latencyMs = m.latencyMs;
-    if (m.reset) { count = 0; lags = []; }
-    process.send?.({ count, lags: m.read ? lags : [], cpuMs: selfCpuMs() });
+    if (m.reset) { count = 0; lags = []; first = 0; }
+    process.send?.({ count, lags: m.read ? lags : [], cpuMs: selfCpuMs(), first });
   });
   process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
 }
@@ -102,7 +107,7 @@ async function serveSubscriber(): Promise<void> {
 interface NodeConfig { ns: string; natsUrl: string; redisUrl: string; subscriptions: Array<{ sub: Subscription; secrets: string[] }> }
 async function serveNode(): Promise<void> {
   let node: WebhooksNode | undefined;
-  process.on('message', (m: { start?: NodeConfig; stop?: boolean; cpu?: boolean }) => {
+  process.on('message', (m: { start?: NodeConfig; stop?: boolean; exit?: boolean }) => {
     void (async () => {
       if (m.start) {
         const lookup = new TestLookup();
@@ -113,6 +118,7 @@ async function serveNode(): Promise<void> {
         });
       }
       if (m.stop) { await node?.stop(); node = undefined; }
+      if (m.exit) process.exit(0); // a clean exit writes the --cpu-prof profile
       process.send?.({ cpuMs: selfCpuMs() });
     })();
   });
@@ -120,8 +126,8 @@ async function serveNode(): Promise<void> {
 }
 
 interface Child<R> { proc: ChildProcess; first: Record<string, unknown>; ask(m: Record<string, unknown>): Promise<R> }
-function startChild<R>(role: string): Promise<Child<R>> {
-  const proc = fork(__filename, [role], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startChild<R>(role: string, execArgv: string[] = []): Promise<Child<R>> {
+  const proc = fork(__filename, [role], { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('message', (first: Record<string, unknown>) => resolve({
@@ -130,14 +136,14 @@ function startChild<R>(role: string): Promise<Child<R>> {
     }));
   });
 }
-type SubscriberChild = Child<{ count: number; lags: number[]; cpuMs: number }>;
+type SubscriberChild = Child<{ count: number; lags: number[]; cpuMs: number; first: number }>;
 type NodeChild = Child<{ cpuMs: number }>;
 
 const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] ?? NaN; };
 /** The middle value (of an even count, the upper middle one). */
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 
-interface Side { perSecond: number; p99: number; cpu: Record<string, number> }
+interface Side { perSecond: number; p99: number; cpu: Record<string, number>; firstMs?: number }
 
 /** A hand-written fan-out: for each event, each subscription, sign and POST — CONCURRENCY in flight, nothing stored. */
 async function handLoop(send: (body: string, headers: Record<string, string>) => Promise<void>, events: number, fan: number, secrets: Buffer[]): Promise<{ perSecond: number; lags: number[] }> {
@@ -217,7 +223,7 @@ async function runWebhooks(env: { natsUrl: string; redisUrl: string; natsPid: nu
   await pub.stop();
   const per = (ms: number) => (ms * 1000) / total;
   return {
-    perSecond: total / elapsed, p99: p99(read.lags),
+    perSecond: total / elapsed, p99: p99(read.lags), firstMs: read.first - started,
     cpu: { node: per(node1 - node0), publisher: per(selfPub - self0), nats: per(nats1 - nats0), redis: per(redis1 - redis0), subscriber: per(read.cpuMs - sub0) },
   };
 }
@@ -230,7 +236,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'node') return serveNode();
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const env = { natsUrl: nats.url, redisUrl: redis.url, natsPid: serverPid('nats-server', nats.port), redisPid: serverPid('redis-server', redis.port) };
-  const [subscriber, node] = await Promise.all([startChild<{ count: number; lags: number[]; cpuMs: number }>('subscriber'), startChild<{ cpuMs: number }>('node')]);
+  const [subscriber, node] = await Promise.all([startChild<{ count: number; lags: number[]; cpuMs: number; first: number }>('subscriber'), startChild<{ cpuMs: number }>('node', PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [])]);
   const rows: string[] = [];
   const cpuRows: string[] = [];
   const loads: number[] = [loadavg()[0]!];
@@ -265,7 +271,7 @@ async function main(): Promise<void> {
           loads.push(loadavg()[0]!);
           const s = sdk[sdk.length - 1]!;
           const h = hand[hand.length - 1]!;
-          console.log(`latency ${latency} ms, ${fan} sub(s)/event, round ${round + 1}: webhooks ${s.perSecond.toFixed(0)}/s (p99 lag ${s.p99} ms, node ${s.cpu.node!.toFixed(0)} µs CPU/delivery), ` +
+          console.log(`latency ${latency} ms, ${fan} sub(s)/event, round ${round + 1}: webhooks ${s.perSecond.toFixed(0)}/s (first receipt after ${s.firstMs} ms, p99 lag ${s.p99} ms, node ${s.cpu.node!.toFixed(0)} µs CPU/delivery), ` +
             `fetch loop ${h.perSecond.toFixed(0)}/s (${h.cpu.loop!.toFixed(0)} µs)${UNDICI ? `, undici loop ${und[und.length - 1]!.perSecond.toFixed(0)}/s (${und[und.length - 1]!.cpu.loop!.toFixed(0)} µs)` : ''}, ` +
             `ratio ${(s.perSecond / h.perSecond).toFixed(2)}×, load ${loadavg()[0]!.toFixed(1)}`);
         }
@@ -291,6 +297,7 @@ async function main(): Promise<void> {
     console.log(`|---|---|---|---|---|---|---|---|---|${UNDICI ? '---|' : ''}`);
     for (const r of cpuRows) console.log(r);
     subscriber.proc.kill();
+    if (PROFILE) await new Promise((r) => { node.proc.once('exit', r); node.proc.send({ exit: true }); });
     node.proc.kill();
     if (MATCH) {
       console.log('\nMatching (subscriptions store on redis-server), one matching subscription of the tenant and type:\n');
