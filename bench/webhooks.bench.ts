@@ -1,7 +1,8 @@
 /**
  * Tenant webhooks benchmark: deliveries/s from `message.received` stored in JetStream to a local subscriber's
  * receipt, through the whole delivery side (fan-out consumer, delivery record and job per subscription, signed
- * POST, attempt record in Redis before the ack) with 1, 10 and 100 subscriptions per event — beside a
+ * POST, attempt record in Redis before the ack; the subscriptions in the Redis store, as deployed) with 1, 10
+ * and 100 subscriptions per event — beside a
  * hand-written fan-out loop (fetch + HMAC signing, nothing persisted) in the same run, same concurrency, same
  * subscriber, same payload bytes. Also the p99 lag from the event's publish (stored) to the subscriber's
  * receipt, the CPU time per delivery of every process, and (unless BENCH_MATCH=0) the matching cost of the
@@ -10,6 +11,7 @@
  *   npm run bench:webhooks   # BENCH_DELIVERIES=1000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=4 BENCH_LATENCIES=0,50 BENCH_FAN=1,10,100
  *                            # BENCH_UNDICI=0 (skip the undici-request loop, information only)  BENCH_MATCH=0 (skip matching)
  *                            # BENCH_PROFILE_DIR=/tmp/prof (the webhooks node runs with --cpu-prof)
+ *                            # BENCH_LOOKUP=memory (an in-memory lookup instead of the subscriptions store on Redis)
  *
  * Fairness: the sides alternate round by round (webhooks first in even rounds, the loops first in odd ones);
  * every delivery of both sides carries the same event payload (built once per event, the same object the
@@ -29,7 +31,9 @@ import { Agent, request as undiciRequest } from 'undici';
 import { channelNames } from '../src/channels';
 import { startNats, startRedis } from '../test/harness/servers';
 import { runMatchBench } from './subscription-match.bench';
-import { TestLookup, makeBroker, startWebhooksNode, type WebhooksNode } from '../test/webhooks-out/delivery/helpers';
+import { FAST, TestLookup, makeBroker, startWebhooksNode, type WebhooksNode } from '../test/webhooks-out/delivery/helpers';
+import { deliveryMixin } from '../src/webhooks-out/delivery';
+import { subscriptionStore } from '../src/webhooks-out/subscriptions';
 import type { Subscription } from '../src/webhooks-out/types';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
@@ -41,6 +45,8 @@ const UNDICI = process.env.BENCH_UNDICI !== '0';
 const MATCH = process.env.BENCH_MATCH !== '0';
 /** A directory: the webhooks node runs with `--cpu-prof` and writes its profile there. */
 const PROFILE = process.env.BENCH_PROFILE_DIR;
+/** `store` (default): the subscriptions store on Redis, as deployed; `memory`: an in-memory lookup. */
+const LOOKUP = process.env.BENCH_LOOKUP ?? 'store';
 
 // ── CPU time of a process ─────────────────────────────────────────────────────
 const TICK_MS = 10; // CLK_TCK 100
@@ -65,9 +71,9 @@ function serverPid(bin: string, port: number): number {
 const selfCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 // ── the event payload, the same bytes for both sides ─────────────────────────
-function eventPayload(e: number, receivedAt: number) {
+function eventPayload(e: number, receivedAt: number, tenantId: string) {
   return {
-    tenantId: 't1', channelId: 'ch1', integration: 'acme', platform: 'acme', eventId: `e${e}`, index: 0, timestamp: receivedAt, receivedAt,
+    tenantId, channelId: 'ch1', integration: 'acme', platform: 'acme', eventId: `e${e}`, index: 0, timestamp: receivedAt, receivedAt,
     message: { id: `e${e}-m0`, platform: 'acme', conversationId: `c${e % 50}`, from: { id: 'u1' }, timestamp: receivedAt, content: { type: 'text', text: 'hello' } },
   };
 }
@@ -104,25 +110,37 @@ async function serveSubscriber(): Promise<void> {
 }
 
 // ── role: the webhooks node (child process) ───────────────────────────────────
-interface NodeConfig { ns: string; natsUrl: string; redisUrl: string; subscriptions: Array<{ sub: Subscription; secrets: string[] }> }
+interface NodeConfig { ns: string; tenantId: string; natsUrl: string; redisUrl: string; subscriptions: Array<{ sub: Subscription; secrets: string[] }> }
 async function serveNode(): Promise<void> {
   let node: WebhooksNode | undefined;
   process.on('message', (m: { start?: NodeConfig; stop?: boolean; exit?: boolean }) => {
     void (async () => {
-      if (m.start) {
-        const lookup = new TestLookup();
-        for (const { sub, secrets } of m.start.subscriptions) lookup.add(sub, secrets);
-        node = await startWebhooksNode({
-          nodeID: `${m.start.ns}-w`, namespace: m.start.ns, natsUrl: m.start.natsUrl, redisUrl: m.start.redisUrl, lookup, transporter: false,
-          options: { concurrency: CONCURRENCY, retryScheduleMs: [1000], allowPrivateNetworks: true },
-        });
-      }
+      if (m.start) node = LOOKUP === 'memory' ? await memoryLookupNode(m.start) : await storeLookupNode(m.start);
       if (m.stop) { await node?.stop(); node = undefined; }
       if (m.exit) process.exit(0); // a clean exit writes the --cpu-prof profile
       process.send?.({ cpuMs: selfCpuMs() });
     })();
   });
   process.send?.({ ready: true });
+}
+
+const NODE_OPTIONS = { concurrency: CONCURRENCY, retryScheduleMs: [1000], allowPrivateNetworks: true };
+
+/** The webhooks node as deployed: the subscriptions store on Redis (the broker's `REDIS_URL`), the subscriptions created through it. */
+async function storeLookupNode(c: NodeConfig): Promise<WebhooksNode> {
+  const broker = makeBroker({ nodeID: `${c.ns}-w`, namespace: c.ns, natsUrl: c.natsUrl, redisUrl: c.redisUrl, transporter: false });
+  const store = subscriptionStore(broker, { maxPerTenant: 1_000 });
+  broker.createService({ name: 'webhooks', mixins: [deliveryMixin({ ...FAST, namespace: c.ns, lookup: () => store, ...NODE_OPTIONS })] });
+  await broker.start();
+  for (const { sub, secrets } of c.subscriptions) await store.create(c.tenantId, { url: sub.url, events: ['message.received'], secret: secrets[0]! });
+  return { broker, stop: () => broker.stop() };
+}
+
+/** BENCH_LOOKUP=memory: an in-memory lookup answering the row's subscriptions (no Redis reads for them). */
+async function memoryLookupNode(c: NodeConfig): Promise<WebhooksNode> {
+  const lookup = new TestLookup();
+  for (const { sub, secrets } of c.subscriptions) lookup.add({ ...sub, tenantId: c.tenantId }, secrets);
+  return startWebhooksNode({ nodeID: `${c.ns}-w`, namespace: c.ns, natsUrl: c.natsUrl, redisUrl: c.redisUrl, lookup, transporter: false, options: NODE_OPTIONS });
 }
 
 interface Child<R> { proc: ChildProcess; first: Record<string, unknown>; ask(m: Record<string, unknown>): Promise<R> }
@@ -146,10 +164,10 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 interface Side { perSecond: number; p99: number; cpu: Record<string, number>; firstMs?: number }
 
 /** A hand-written fan-out: for each event, each subscription, sign and POST — CONCURRENCY in flight, nothing stored. */
-async function handLoop(send: (body: string, headers: Record<string, string>) => Promise<void>, events: number, fan: number, secrets: Buffer[]): Promise<{ perSecond: number; lags: number[] }> {
+async function handLoop(send: (body: string, headers: Record<string, string>) => Promise<void>, tenantId: string, events: number, fan: number, secrets: Buffer[]): Promise<{ perSecond: number; lags: number[] }> {
   const started = Date.now();
   const lags: number[] = [];
-  const payloads = Array.from({ length: events }, (_, e) => eventPayload(e, started));
+  const payloads = Array.from({ length: events }, (_, e) => eventPayload(e, started, tenantId));
   const timestamp = new Date(started).toISOString();
   let next = 0;
   const total = events * fan;
@@ -170,7 +188,7 @@ async function handLoop(send: (body: string, headers: Record<string, string>) =>
   return { perSecond: total / ((Date.now() - started) / 1000), lags };
 }
 
-async function runLoop(kind: 'fetch' | 'undici', subscriber: SubscriberChild, events: number, fan: number, secrets: Buffer[]): Promise<Side> {
+async function runLoop(kind: 'fetch' | 'undici', subscriber: SubscriberChild, tenantId: string, events: number, fan: number, secrets: Buffer[]): Promise<Side> {
   const url = subscriber.first.url as string;
   const agent = new Agent({ connections: CONCURRENCY });
   const send = kind === 'fetch'
@@ -178,7 +196,7 @@ async function runLoop(kind: 'fetch' | 'undici', subscriber: SubscriberChild, ev
     : async (body: string, headers: Record<string, string>) => { const res = await undiciRequest(url, { method: 'POST', headers, body, dispatcher: agent }); await res.body.arrayBuffer(); };
   const sub0 = (await subscriber.ask({ reset: true })).cpuMs;
   const self0 = selfCpuMs();
-  const r = await handLoop(send, events, fan, secrets);
+  const r = await handLoop(send, tenantId, events, fan, secrets);
   const self1 = selfCpuMs();
   const sub1 = (await subscriber.ask({})).cpuMs;
   await agent.close();
@@ -189,7 +207,7 @@ async function runLoop(kind: 'fetch' | 'undici', subscriber: SubscriberChild, ev
 async function runWebhooks(env: { natsUrl: string; redisUrl: string; natsPid: number; redisPid: number }, node: NodeChild, subscriber: SubscriberChild, ns: string, events: number, fan: number, secrets: string[]): Promise<Side> {
   const url = subscriber.first.url as string;
   const subscriptions = secrets.map((secret, s) => ({ sub: { id: `sub_${s}`, url, tenantId: 't1', events: ['*'], status: 'active', createdAt: '', updatedAt: '' } as Subscription, secrets: [secret] }));
-  await node.ask({ start: { ns, natsUrl: env.natsUrl, redisUrl: env.redisUrl, subscriptions } });
+  await node.ask({ start: { ns, tenantId: ns, natsUrl: env.natsUrl, redisUrl: env.redisUrl, subscriptions } });
   const pub: ServiceBroker = makeBroker({ nodeID: `${ns}-p`, namespace: ns, natsUrl: env.natsUrl, transporter: false });
   await pub.start();
   const total = events * fan;
@@ -204,7 +222,7 @@ async function runWebhooks(env: { natsUrl: string; redisUrl: string; natsPid: nu
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, events) }, async () => {
     while (nextEvent < events) {
       const e = nextEvent++;
-      await pub.sendToChannel(channel, eventPayload(e, Date.now()), { msgID: `acme:ch1:e${e}:0` });
+      await pub.sendToChannel(channel, eventPayload(e, Date.now(), ns), { msgID: `acme:ch1:e${e}:0` });
     }
   }));
   const selfPub = selfCpuMs();
@@ -247,8 +265,8 @@ async function main(): Promise<void> {
       const secrets = [`whsec_${randomBytes(24).toString('base64')}`];
       const keys = secrets.map((s) => Buffer.from(s.slice(6), 'base64'));
       await runWebhooks(env, node, subscriber, `bwh${process.pid}warm`, 300, 1, secrets);
-      await runLoop('fetch', subscriber, 300, 1, keys);
-      if (UNDICI) await runLoop('undici', subscriber, 300, 1, keys);
+      await runLoop('fetch', subscriber, `bwh${process.pid}warm`, 300, 1, keys);
+      if (UNDICI) await runLoop('undici', subscriber, `bwh${process.pid}warm`, 300, 1, keys);
     }
     for (const latency of LATENCIES) {
       await subscriber.ask({ latencyMs: latency });
@@ -262,8 +280,8 @@ async function main(): Promise<void> {
           const keys = secrets.map((s) => Buffer.from(s.slice(6), 'base64'));
           const ns = `bwh${process.pid}x${nsCount++}`;
           const loops = async () => {
-            hand.push(await runLoop('fetch', subscriber, events, fan, keys));
-            if (UNDICI) und.push(await runLoop('undici', subscriber, events, fan, keys));
+            hand.push(await runLoop('fetch', subscriber, ns, events, fan, keys));
+            if (UNDICI) und.push(await runLoop('undici', subscriber, ns, events, fan, keys));
           };
           // alternate which side goes first, round by round
           if (round % 2 === 0) { sdk.push(await runWebhooks(env, node, subscriber, ns, events, fan, secrets)); await loops(); }
@@ -287,7 +305,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\n${new Date().toISOString().slice(0, 16)}Z, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; ` +
-      `${ROUNDS} round(s) per row, sides alternating; ${CONCURRENCY} deliveries in flight; load average (1 min) ${range(loads, 1)}.\n`);
+      `${ROUNDS} round(s) per row, sides alternating; subscriptions: ${LOOKUP === 'memory' ? 'in-memory lookup' : 'the Redis store'}; ${CONCURRENCY} deliveries in flight; load average (1 min) ${range(loads, 1)}.\n`);
     console.log('| subscriber latency | subs/event | deliveries | webhooks deliveries/s, median (range) | p99 lag stored→receipt | fetch loop deliveries/s | ratio, median (per-round range) |' +
       (UNDICI ? ' undici-request loop/s (info) |' : ''));
     console.log(`|---|---|---|---|---|---|---|${UNDICI ? '---|' : ''}`);
