@@ -69,14 +69,13 @@ function storedJob(job: DeliveryJob): DeliveryJob {
 }
 
 export async function processJob(rt: DeliveryRuntime, job: DeliveryJob): Promise<Settle> {
-  // 1
-  const sub = await rt.lookup.get(job.subscriptionId);
+  // 1 (the secrets are read beside the subscription: one wait instead of two)
+  const [sub, secrets] = await Promise.all([rt.lookup.get(job.subscriptionId), rt.lookup.signingSecrets(job.subscriptionId)]);
   if (!sub) return endWithoutAttempt(rt, job, 'the subscription was deleted');
   if (sub.status !== 'active' && job.trigger === 'scheduled') return endWithoutAttempt(rt, job, `the subscription is disabled (${sub.disabledReason ?? 'manual'})`);
   // 2
   if (!(await isTurn(rt, job))) return ACK;
   // 3
-  const secrets = await rt.lookup.signingSecrets(sub.id);
   const body = Buffer.from(JSON.stringify({ type: job.eventType, timestamp: job.timestamp, data: job.data }));
   // the slot is taken before the claim: an intent is written only for an attempt about to be made
   const release = rt.attemptSlots ? await rt.attemptSlots.acquire() : undefined;
