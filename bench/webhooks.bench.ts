@@ -8,7 +8,7 @@
  * receipt, the CPU time per delivery of every process, and (unless BENCH_MATCH=0) the matching cost of the
  * subscriptions store (Redis) with 10 / 1 000 / 100 000 subscriptions in it (`subscription-match.bench.ts`).
  *
- *   npm run bench:webhooks   # BENCH_DELIVERIES=1000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=4 BENCH_LATENCIES=0,50 BENCH_FAN=1,10,100
+ *   npm run bench:webhooks   # BENCH_DELIVERIES=2000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=4 BENCH_LATENCIES=0,50 BENCH_FAN=1,10,100
  *                            # BENCH_UNDICI=0 (skip the undici-request loop, information only)  BENCH_MATCH=0 (skip matching)
  *                            # BENCH_PROFILE_DIR=/tmp/prof (the webhooks node runs with --cpu-prof)
  *                            # BENCH_LOOKUP=memory (an in-memory lookup instead of the subscriptions store on Redis)
@@ -36,7 +36,7 @@ import { deliveryMixin } from '../src/webhooks-out/delivery';
 import { subscriptionStore } from '../src/webhooks-out/subscriptions';
 import type { Subscription } from '../src/webhooks-out/types';
 
-const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
+const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,50').split(',').map(Number);
