@@ -103,3 +103,113 @@ export async function guardedFetch(raw: unknown, init: GuardedRequestInit = {}, 
     throw err;
   }
 }
+
+/** Options of {@link guardedRequest}. */
+export interface GuardedRequestOptions {
+  method?: Dispatcher.HttpMethod;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  /**
+   * Deadline of the whole exchange, in ms: connect, status and headers, and the body read. A status that has not
+   * arrived by then rejects with `GuardedRequestTimeoutError`; a body still arriving is cut (`timedOut`).
+   */
+  deadlineMs: number;
+  /** Bytes of the answer's body read at most; the rest is never downloaded (the connection is dropped). */
+  maxBodyBytes: number;
+  /** An undici dispatcher from `createGuardedDispatcher`; default the shared guarded one of the policy. */
+  dispatcher?: Dispatcher;
+}
+
+/** What {@link guardedRequest} answers: the status, the headers (lower-case names, repeated ones joined), the capped body. */
+export interface GuardedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** More was sent (or would have been) than was read, or the connection broke while reading. */
+  truncated: boolean;
+  /** The deadline fired while the body was read; `body` is what had arrived. */
+  timedOut: boolean;
+}
+
+/** `guardedRequest`'s deadline fired before the status and headers arrived. */
+export class GuardedRequestTimeoutError extends Error {
+  readonly code = 'TIMEOUT';
+  constructor(deadlineMs: number) {
+    super(`no status and headers within ${deadlineMs} ms`);
+    this.name = 'GuardedRequestTimeoutError';
+  }
+}
+
+function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in raw) {
+    const v = raw[key];
+    if (v !== undefined) out[key] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/**
+ * One request to a tenant-supplied URL with undici's `request` on the guarded dispatcher — the same guards as
+ * {@link guardedFetch} (URL checked; the address dialled refused when internal, so DNS rebinding is caught;
+ * redirects never followed: a 3xx is the answer) without `fetch`'s web streams, and with the limits a
+ * delivery needs built in: one deadline for the whole exchange and a capped body read. Rejects with
+ * `UnsafeUrlError` (refused), `GuardedRequestTimeoutError` (no status by the deadline) or the connection's
+ * error; any status resolves.
+ */
+export async function guardedRequest(raw: unknown, options: GuardedRequestOptions, policy: OutboundUrlPolicy = {}): Promise<GuardedResponse> {
+  const url = parseOutboundUrl(raw, policy);
+  const dispatcher = options.dispatcher ?? guardedDispatcher(policy);
+  const deadline = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => { expired = true; deadline.abort(); }, options.deadlineMs);
+  try {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await dispatcher.request({
+        origin: url.origin, path: `${url.pathname}${url.search}`, method: options.method ?? 'GET',
+        headers: options.headers, body: options.body, signal: deadline.signal,
+      });
+    } catch (err) {
+      if (expired) throw new GuardedRequestTimeoutError(options.deadlineMs);
+      const refusal = findRefusal(err);
+      if (refusal) throw refused(policy, refusal);
+      throw err;
+    }
+    const read = await readBodyCapped(res.body, options.maxBodyBytes, () => expired);
+    return { status: res.statusCode, headers: flatHeaders(res.headers), ...read };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads at most `maxBytes` of `body`; past the cap the stream is destroyed (nothing more is downloaded). */
+function readBodyCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, expired: () => boolean): Promise<{ body: Buffer; truncated: boolean; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (truncated: boolean, timedOut: boolean) => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), truncated, timedOut });
+    };
+    const onData = (chunk: Buffer) => {
+      const room = maxBytes - size;
+      if (chunk.byteLength > room) {
+        if (room > 0) { chunks.push(chunk.subarray(0, room)); size = maxBytes; }
+        finish(true, false);
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.byteLength;
+    };
+    body.on('data', onData);
+    body.once('end', () => finish(false, false));
+    // the deadline destroys the stream with its reason; any other error is a broken connection: keep what was read
+    body.once('error', () => finish(!expired(), expired()));
+    body.once('close', () => finish(!expired(), expired()));
+  });
+}

@@ -1,7 +1,9 @@
-/** One HTTP attempt of a delivery: a signed POST through the SSRF-guarded fetch, a deadline, a capped body read. */
-import { guardedFetch } from '../../security/outbound-url';
+/**
+ * One HTTP attempt of a delivery: a signed POST with undici's `request` on the SSRF-guarded dispatcher
+ * (`guardedRequest`: no redirects followed, the address dialled checked), one deadline, a capped body read.
+ */
+import { guardedRequest, GuardedRequestTimeoutError, type GuardedResponse } from '../../security/outbound-url';
 import type { ResolvedDeliveryOptions } from './options';
-import { readCapped } from './read-body';
 import { parseRetryAfter } from '../../retry/retry-after';
 
 /** What one attempt did, before it is judged. */
@@ -22,9 +24,10 @@ function errorOf(err: unknown, timedOut: boolean, deadlineMs: number): { code: s
   if (timedOut) return { code: 'TIMEOUT', message: `no status and headers within ${deadlineMs} ms` };
   const e = err as { code?: unknown; type?: unknown; name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.type === 'UNSAFE_URL' || e?.name === 'UnsafeUrlError') return { code: 'UNSAFE_URL', message: String(e.message).slice(0, MESSAGE_MAX) };
+  // undici's own errors carry their code (ECONNREFUSED, UND_ERR_SOCKET, ...); a wrapped one carries it in `cause`
   const cause = e?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : 'CONNECTION_ERROR';
-  return { code, message: String(cause?.message ?? e?.message ?? err).slice(0, MESSAGE_MAX) };
+  const code = typeof e?.code === 'string' ? e.code : typeof cause?.code === 'string' ? cause.code : 'CONNECTION_ERROR';
+  return { code, message: String(e?.message || cause?.message || err).slice(0, MESSAGE_MAX) };
 }
 
 /**
@@ -35,27 +38,18 @@ export async function attemptDelivery(url: string, headers: Record<string, strin
   const started = o.now();
   const at = new Date(started).toISOString();
   const request = { url, method: 'POST' as const, headers, bodyBytes: body.byteLength };
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), o.attemptDeadlineMs);
+  let res: GuardedResponse;
   try {
-    let res: Response;
-    try {
-      res = await guardedFetch(url, { method: 'POST', headers, body, signal: deadline.signal }, { allowPrivateNetworks: o.allowPrivateNetworks });
-    } catch (err) {
-      return { request, durationMs: o.now() - started, error: errorOf(err, deadline.signal.aborted, o.attemptDeadlineMs), at };
-    }
-    const read = await readCapped(res.body, o.maxResponseBytes, deadline.signal);
-    const responseHeaders: Record<string, string> = {};
-    res.headers.forEach((value, key) => { responseHeaders[key] = value; });
-    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), o.now());
-    return {
-      request,
-      response: { status: res.status, headers: responseHeaders, body: read.bytes.subarray(0, o.recordedBodyBytes).toString('utf8') },
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      durationMs: o.now() - started,
-      at,
-    };
-  } finally {
-    clearTimeout(timer);
+    res = await guardedRequest(url, { method: 'POST', headers, body, deadlineMs: o.attemptDeadlineMs, maxBodyBytes: o.maxResponseBytes }, { allowPrivateNetworks: o.allowPrivateNetworks });
+  } catch (err) {
+    return { request, durationMs: o.now() - started, error: errorOf(err, err instanceof GuardedRequestTimeoutError, o.attemptDeadlineMs), at };
   }
+  const retryAfterMs = parseRetryAfter(res.headers['retry-after'] ?? null, o.now());
+  return {
+    request,
+    response: { status: res.status, headers: res.headers, body: res.body.subarray(0, o.recordedBodyBytes).toString('utf8') },
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    durationMs: o.now() - started,
+    at,
+  };
 }

@@ -17,6 +17,7 @@ import { KeyedSerial } from './serial';
 import { deliverChannel, subscriptionDisabledChannel, type DeliveryJob } from './job';
 import { resolveDeliveryOptions, type DeliveryOptions } from './options';
 import { processJob } from './process-job';
+import { Slots } from './slots';
 import type { DeliveryRuntime } from './runtime';
 
 /** Options of {@link deliveryMixin}. */
@@ -116,7 +117,8 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
   }
   channels[deliver] = {
     group: o.deliverGroup ?? 'webhooks-deliver',
-    maxInFlight: resolvedProbe.concurrency,
+    // twice the HTTP slots: while `concurrency` attempts run, the next jobs are read and wait for a slot
+    maxInFlight: 2 * resolvedProbe.concurrency,
     // every scheduled wait is a redelivery: room for the schedule, interruptions and record-write retries
     maxRetries: 1_000,
     ackWaitMs: o.jobAckWaitMs ?? Math.max(30_000, 2 * resolvedProbe.attemptDeadlineMs),
@@ -148,6 +150,7 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
         publishJob: async (job, msgId) => { await broker.sendToChannel(deliver, job, { msgID: msgId }); },
         logger: this.logger,
         onAttempt: (outcome, lagMs) => recordDeliveryAttempt(broker, outcome, lagMs),
+        attemptSlots: new Slots(options.concurrency),
       };
       (this as WithRuntime)[RUNTIME] = rt;
     },

@@ -3,6 +3,8 @@
  *
  *   1 subscriber  a deleted or disabled subscription ends the delivery as failed, without an attempt
  *   2 turn        ordered deliveries wait for the previous one of their conversation
+ *   (slot)        the HTTP slot is taken here and given back after step 4: the consumer holds 2 × `concurrency`
+ *                 jobs, so 1–2 of the next one are done while an attempt runs and the slots stay full
  *   3 claim       one step: the delivery read; ended → ack (its queue moves on), not yet due → wait for its time;
  *                 else the attempt number reserved and its intent written (no request leaves unrecorded).
  *                 A record that is gone is re-created from the job; interrupted attempts are recorded first
@@ -12,7 +14,7 @@
  *   7 settle      ack, or come back at the next scheduled time (JetStream delayed redelivery)
  */
 import { withoutSchedule, type Claim, type StoredDelivery } from '../history/types';
-import { attemptDelivery } from './attempt';
+import { attemptDelivery, type AttemptResult } from './attempt';
 import { applyHealth } from './health';
 import { recordInterrupted } from './interrupted';
 import type { DeliveryJob } from './job';
@@ -67,26 +69,36 @@ function storedJob(job: DeliveryJob): DeliveryJob {
 }
 
 export async function processJob(rt: DeliveryRuntime, job: DeliveryJob): Promise<Settle> {
-  // 1
-  const sub = await rt.lookup.get(job.subscriptionId);
+  // 1 (the secrets are read beside the subscription: one wait instead of two)
+  const [sub, secrets] = await Promise.all([rt.lookup.get(job.subscriptionId), rt.lookup.signingSecrets(job.subscriptionId)]);
   if (!sub) return endWithoutAttempt(rt, job, 'the subscription was deleted');
   if (sub.status !== 'active' && job.trigger === 'scheduled') return endWithoutAttempt(rt, job, `the subscription is disabled (${sub.disabledReason ?? 'manual'})`);
   // 2
   if (!(await isTurn(rt, job))) return ACK;
   // 3
-  const secrets = await rt.lookup.signingSecrets(sub.id);
-  const c = await claim(rt, job, sub.url);
-  if (c.kind === 'ended') {
-    await advanceQueue(rt, job);
-    return ACK;
-  }
-  if (c.kind === 'notDue') return later(c.waitMs);
-  if (c.kind !== 'begun') throw new Error(`webhooks: delivery ${job.deliveryId} could not be claimed (${c.kind})`);
-  let d = c.delivery;
-  // 4
   const body = Buffer.from(JSON.stringify({ type: job.eventType, timestamp: job.timestamp, data: job.data }));
-  const headers = deliveryHeaders(secrets, d.deliveryId, Math.floor(rt.options.now() / 1000), body);
-  const result = await attemptDelivery(sub.url, headers, body, rt.options);
+  // the slot is taken before the claim: an intent is written only for an attempt about to be made
+  const release = rt.attemptSlots ? await rt.attemptSlots.acquire() : undefined;
+  let c: Claim;
+  let result: AttemptResult;
+  try {
+    c = await claim(rt, job, sub.url);
+    if (c.kind !== 'begun') {
+      release?.();
+      if (c.kind === 'ended') {
+        await advanceQueue(rt, job);
+        return ACK;
+      }
+      if (c.kind === 'notDue') return later(c.waitMs);
+      throw new Error(`webhooks: delivery ${job.deliveryId} could not be claimed (${c.kind})`);
+    }
+    // 4
+    const headers = deliveryHeaders(secrets, c.delivery.deliveryId, Math.floor(rt.options.now() / 1000), body);
+    result = await attemptDelivery(sub.url, headers, body, rt.options);
+  } finally {
+    release?.();
+  }
+  let d = c.delivery;
   const verdict = judgeAttempt(result);
   rt.onAttempt?.(verdict.kind === 'succeeded' ? 'succeeded' : 'failed', job.storedAt === undefined ? undefined : rt.options.now() - job.storedAt);
   // 5

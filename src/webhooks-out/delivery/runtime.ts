@@ -3,6 +3,7 @@ import type { HistoryStore } from '../history/types';
 import type { SubscriptionLookup } from '../types';
 import type { DeliveryJob } from './job';
 import type { ResolvedDeliveryOptions } from './options';
+import type { Slots } from './slots';
 
 export interface DeliveryLogger {
   info(...args: unknown[]): void;
@@ -18,6 +19,11 @@ export interface DeliveryRuntime {
   /** Publishes a job on the deliver channel, PubAck awaited, with a JetStream msg id. */
   publishJob(job: DeliveryJob, msgId: string): Promise<void>;
   logger: DeliveryLogger;
+  /**
+   * The cap on HTTP attempts in flight (`concurrency`). The worker's consumer holds twice as many jobs, so one
+   * is read and ready when an attempt ends. Default: no cap beyond the consumer's.
+   */
+  attemptSlots?: Slots;
   /** Told of every attempt's outcome and the lag from the stored event (metrics). Default: nothing. */
   onAttempt?(outcome: 'succeeded' | 'failed', lagMs: number | undefined): void;
 }

@@ -210,6 +210,31 @@ describe('answers that misbehave', () => {
     expect(kept.deliveries.find((d) => d.eventId.includes('e2'))).toMatchObject({ outcome: 'failed', attemptCount: 0 });
   });
 
+  test('at most `concurrency` attempts in flight, the slots kept full: every attempt recorded once', async () => {
+    const s = await setup({ concurrency: 2 });
+    let inFlight = 0;
+    let peak = 0;
+    s.sub.fallback = async (_q, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await sleep(150);
+      inFlight--;
+      res.writeHead(200);
+      res.end('ok');
+    };
+    s.lookup.add({ id: 'sub_1', url: s.sub.url });
+    const started = Date.now();
+    for (let e = 0; e < 8; e++) await publishReceived(s.node.broker, s.ns, { eventId: `e${e}`, conversationId: `c${e}` });
+    const page = await waitFor('8 succeeded deliveries', async () => {
+      const p = await s.node.broker.call('webhooks.listDeliveries', { tenantId: 't1', subscriptionId: 'sub_1', outcome: 'succeeded' }) as { deliveries: Delivery[] };
+      return p.deliveries.length === 8 ? p.deliveries : null;
+    });
+    expect(peak).toBe(2); // never more than the cap, and the cap was reached
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 150 - 50); // 8 attempts, 2 at a time
+    expect(s.sub.received).toHaveLength(8);
+    for (const d of page) expect((await getDelivery(s, d.deliveryId)).attempts).toHaveLength(1);
+  });
+
   test('a status line trickling at 1 byte/s: the deadline fires, the attempt is recorded failed (TIMEOUT)', async () => {
     const s = await setup({ attemptDeadlineMs: 1_500, retryScheduleMs: [] });
     const sockets: Socket[] = [];

@@ -1,4 +1,4 @@
-/** The delivery's small steps on their own: signing (checked by the official library), schedule, verdicts, options, ids, capped reads. */
+/** The delivery's small steps on their own: signing (checked by the official library), schedule, verdicts, options, ids (the capped read is guardedRequest's, in test/security/guarded-request.test.ts). */
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError } from '../../../src/errors';
@@ -7,7 +7,6 @@ import { nextWaitMs } from '../../../src/webhooks-out/delivery/schedule';
 import { judgeAttempt } from '../../../src/webhooks-out/delivery/judge';
 import { DEFAULT_RETRY_SCHEDULE_MS, resolveDeliveryOptions } from '../../../src/webhooks-out/delivery/options';
 import { deliveryIdFor, newDeliveryId } from '../../../src/webhooks-out/delivery/ids';
-import { readCapped } from '../../../src/webhooks-out/delivery/read-body';
 import type { AttemptResult } from '../../../src/webhooks-out/delivery/attempt';
 import { newSecret } from './helpers';
 
@@ -93,30 +92,3 @@ describe('ids', () => {
   });
 });
 
-describe('readCapped', () => {
-  const stream = (chunks: number, size: number, everyMs = 0) => new ReadableStream<Uint8Array>({
-    async pull(ctl) {
-      if (chunks-- <= 0) { ctl.close(); return; }
-      if (everyMs) await new Promise((r) => setTimeout(r, everyMs));
-      ctl.enqueue(new Uint8Array(size).fill(120));
-    },
-  });
-  test('stops at the cap and says it truncated', async () => {
-    const out = await readCapped(stream(1000, 1000), 4096, new AbortController().signal);
-    expect(out.bytes.length).toBe(4096);
-    expect(out.truncated).toBe(true);
-  });
-  test('stops at the deadline, keeping what was read', async () => {
-    const ac = new AbortController();
-    setTimeout(() => ac.abort(), 150);
-    const out = await readCapped(stream(100, 1, 40), 4096, ac.signal);
-    expect(out.timedOut).toBe(true);
-    expect(out.bytes.length).toBeGreaterThan(0);
-    expect(out.bytes.length).toBeLessThan(10);
-  });
-  test('a short body is read whole', async () => {
-    const out = await readCapped(stream(3, 10), 4096, new AbortController().signal);
-    expect(out).toMatchObject({ truncated: false, timedOut: false });
-    expect(out.bytes.length).toBe(30);
-  });
-});
