@@ -66,8 +66,10 @@ function serverPid(port: number): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if ((args[0]!.endsWith('nats-server') || args[0]!.endsWith('redis-server')) && args.includes(String(port))) return Number(entry);
+      // redis-server rewrites its title to `redis-server 127.0.0.1:<port>`; nats-server keeps `-p <port>`.
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const args = cmd.split(/[\0 ]/);
+      if (/(nats|redis)-server/.test(args[0]!) && (args.includes(String(port)) || args.some((a) => a.endsWith(`:${port}`)))) return Number(entry);
     } catch { /* gone */ }
   }
   return 0;
