@@ -8,6 +8,7 @@ import { Errors, Validators, type Context, type Service, type ServiceBroker } fr
 import type { ChannelDefinition } from '../../channels/options';
 import type { OutboundSendPayload } from '../../channels/payloads';
 import type { PublishAck } from '../../channels/options';
+import { brokerPublisher } from '../runtime/publisher';
 import { resolveOwnedChannel } from '../channel/resolve';
 import type { OutboundRuntime } from '../runtime/outbound';
 import { sendMessage, type SendRequest } from './send-message';
@@ -62,7 +63,7 @@ export async function enqueueSend(service: Service, runtime: OutboundRuntime, ct
   // Every queued send carries a msg id: a publish that timed out may have been stored, and a retry
   // with the same id is stored once. Without an idempotency key, the id is this send's own.
   const queueId = `queue:${service.name}:${channelId}:${idempotencyKey ?? `q-${randomUUID()}`}`;
-  const ack = (await runtime.publish(runtime.queueChannel, payload, { msgID: queueId })) as PublishAck | undefined;
+  const ack = (await brokerPublisher(service.broker, service.name)(runtime.queueChannel, payload, { msgID: queueId })) as PublishAck | undefined;
   return {
     queued: true, integration: service.name, channelId, queueId,
     ...(ack ? { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate } : {}),

@@ -17,8 +17,6 @@ export interface OutboundRuntime {
   startedAt: number;
   /** `<ns>.outbound.send`. */
   queueChannel: string;
-  /** Publishes to a channel (the queue), rejecting with the one "cannot publish" error without the channels middleware. */
-  publish: SharedParts['publish'];
   /** The channel config for a call (memoized briefly). */
   lookup(ctx: Context, channelId: string): Promise<IntegrationConfig | null>;
   /** The send pipeline for one call (`ctx` reaches the hooks). */
@@ -37,7 +35,7 @@ export function createOutboundRuntime<TPayload, TChannel extends IntegrationConf
   const channels = { sent: names.MESSAGE_SENT, failed: names.MESSAGE_FAILED };
   const transform = config.transform ? (message: Parameters<NonNullable<SendPipeline['transform']>>[0], channel: IntegrationConfig) => config.transform!.call(service, message, channel as TChannel) : undefined;
   return {
-    options, counters, outbox, startedAt: Date.now(), queueChannel: names.OUTBOUND_SEND, publish,
+    options, counters, outbox, startedAt: Date.now(), queueChannel: names.OUTBOUND_SEND,
     lookup: (ctx, channelId) => lookup(channelId, ctx),
     pipeline: (ctx) => ({
       integration: service.name,
