@@ -23,6 +23,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,20,100').split(',').map(Number);
+/** BENCH_PROFILE_SIDE=sdk|fetch: run only that side (warm-up and rounds), for a CPU profile of it alone (`node --cpu-prof`). */
+const PROFILE_SIDE = process.env.BENCH_PROFILE_SIDE;
 const TOKEN = '123456:BENCH-TOKEN';
 const NAMESPACE = 'benchsend';
 
@@ -183,6 +185,15 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   for (const latency of LATENCIES) {
     await platform.setLatency(latency);
+    if (PROFILE_SIDE) {
+      const one = PROFILE_SIDE === 'fetch' ? rawSend : sdkSend;
+      await drive(one);
+      for (let r = 0; r < ROUNDS; r++) {
+        const { value, cpu } = await measureCpu(pids, () => drive(one));
+        console.log(`${PROFILE_SIDE} alone, latency ${latency} ms, round ${r + 1}: ${value.perSecond.toFixed(0)}/s ${cpuText({ ...value, cpu })}`);
+      }
+      continue;
+    }
     await drive(sdkSend); // warm-up (JIT, connections, streams)
     await drive(rawSend);
     const sdk: Result[] = [];
