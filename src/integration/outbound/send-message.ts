@@ -13,6 +13,7 @@ import { deliver, refused, type Delivery } from './send/deliver';
 import { endClaim, type ClaimEnd } from './send/end-claim';
 import { countOutcome, failedOutcome, sentOutcome } from './send/outcome';
 import type { SendOutcome, SendPipeline, SendRequest } from './send/pipeline';
+import { sharedTurn } from './send/shared-turn';
 import { storeOutage } from './send/store-outage';
 import { sendBuckets, takeToken } from './send/take-token';
 
@@ -28,6 +29,7 @@ async function finish(
   p: SendPipeline, channel: IntegrationConfig, request: SendRequest, sendKey: string, delivery: Delivery, end: (how: ClaimEnd) => Promise<void>,
 ): Promise<SendOutcome> {
   countOutcome(p.counters, delivery);
+  await sharedTurn();
   const msgID = (what: string) => `${p.integration}:${channel.id}:${what}:${sendKey}`;
   if (delivery.ok) {
     const { event, answer } = sentOutcome(p.integration, channel, request, delivery);
@@ -54,6 +56,7 @@ export async function sendMessage(p: SendPipeline, request: SendRequest): Promis
   const channel = await resolveOwnedChannel((id) => p.lookupChannel(id), request.channelId, p.platform, request.tenantId);
   const buckets = sendBuckets(p, channel, request.message?.conversationId);
   const key = request.idempotencyKey;
+  await sharedTurn();
   if (key === undefined) {
     const sendKey = randomUUID();
     return finish(p, channel, request, sendKey, await limitThenDeliver(p, channel, request, sendKey, buckets), noClaim);
