@@ -1,6 +1,7 @@
 /**
  * The send, as one composer over its steps: channel → claim the idempotency key (with the first token)
  * → rate limit → deliver (transform, sendMessage with retries) → outcome → announce it and end the claim.
+ * The claim and the announce/end of concurrent sends each wait for one shared event-loop turn (`send/shared-turn.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import type { TokenBucket, TokenBucketResult } from '../../store';
