@@ -8,7 +8,7 @@
  *   npm run bench:send       # BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONCURRENCY=50 BENCH_LATENCIES=0,20,100; BENCH_NO_WRITE=1 skips BENCHMARKS.md
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBroker } from 'moleculer';
@@ -23,6 +23,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,20,100').split(',').map(Number);
+/** BENCH_PROFILE_SIDE=sdk|fetch: run only that side (warm-up and rounds), for a CPU profile of it alone (`node --cpu-prof`). */
+const PROFILE_SIDE = process.env.BENCH_PROFILE_SIDE;
 const TOKEN = '123456:BENCH-TOKEN';
 const NAMESPACE = 'benchsend';
 
@@ -43,11 +45,48 @@ function startPlatform(): Promise<{ proc: ChildProcess; url: string; setLatency(
   const proc = fork(__filename, ['platform'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
-    proc.once('message', (m: { url: string }) => resolve({
+    const onUrl = (m: { url?: string }) => { if (typeof m.url !== 'string') return; proc.off('message', onUrl); resolve({
       proc, url: m.url,
       setLatency: (ms) => new Promise((ok) => { proc.once('message', () => ok()); proc.send({ latencyMs: ms }); }),
-    }));
+    }); };
+    proc.on('message', onUrl);
   });
+}
+
+/** CPU time (user + system) a process has used, in µs (Linux /proc; clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid of the server process listening on `port` (found by its command line; the harness does not expose it). */
+function serverPid(port: number): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // redis-server rewrites its title to `redis-server 127.0.0.1:<port>`; nats-server keeps `-p <port>`.
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const args = cmd.split(/[\0 ]/);
+      if (/(nats|redis)-server/.test(args[0]!) && (args.includes(String(port)) || args.some((a) => a.endsWith(`:${port}`)))) return Number(entry);
+    } catch { /* gone */ }
+  }
+  return 0;
+}
+
+/** CPU µs of each process over `fn`: this process (driver, broker, fetch loop), the platform, nats-server, redis-server. */
+interface CpuUse { self: number; platform: number; nats: number; redis: number }
+async function measureCpu<T>(pids: { platform: number; nats: number; redis: number }, fn: () => Promise<T>): Promise<{ value: T; cpu: CpuUse }> {
+  const before = { self: process.cpuUsage(), platform: cpuMicros(pids.platform), nats: cpuMicros(pids.nats), redis: cpuMicros(pids.redis) };
+  const value = await fn();
+  const self = process.cpuUsage(before.self);
+  return { value, cpu: {
+    self: self.user + self.system, platform: cpuMicros(pids.platform) - before.platform,
+    nats: cpuMicros(pids.nats) - before.nats, redis: cpuMicros(pids.redis) - before.redis,
+  } };
 }
 
 const text = (i: number): OutboundMessage => ({ conversationId: `chat-${i % 100}`, content: { type: 'text', text: `message ${i}` } });
@@ -65,7 +104,7 @@ async function handSend(base: string, message: OutboundMessage, key: string): Pr
   return String(body.result.message_id);
 }
 
-interface Result { sends: number; perSecond: number; p50: number; p99: number; errors: number }
+interface Result { sends: number; perSecond: number; p50: number; p99: number; errors: number; cpu?: CpuUse }
 
 /** Runs `one` from `CONCURRENCY` workers for `SECONDS`; counts completions and latency. */
 async function drive(one: (i: number) => Promise<unknown>): Promise<Result> {
@@ -87,6 +126,20 @@ async function drive(one: (i: number) => Promise<unknown>): Promise<Result> {
   return { sends: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
 }
 
+function cpuText(r: Result): string {
+  const c = r.cpu;
+  if (!c || r.sends === 0) return '';
+  const per = (us: number) => (us / r.sends).toFixed(0);
+  return `(CPU µs/send: driver ${per(c.self)}, redis ${per(c.redis)}, nats ${per(c.nats)}, platform ${per(c.platform)})`;
+}
+
+/** CPU µs per send over all rounds of one side, per process. */
+function cpuPerSend(results: Result[]): Record<keyof CpuUse, string> {
+  const sends = results.reduce((a, r) => a + r.sends, 0) || 1;
+  const sum = (k: keyof CpuUse) => (results.reduce((a, r) => a + (r.cpu?.[k] ?? 0), 0) / sends).toFixed(0);
+  return { self: sum('self'), redis: sum('redis'), nats: sum('nats'), platform: sum('platform') };
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
@@ -94,6 +147,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const [nats, redis, platform] = await Promise.all([startNats(), startRedis(), startPlatform()]);
+  const pids = { platform: platform.proc.pid ?? 0, nats: serverPid(nats.port), redis: serverPid(redis.port) };
   const broker = new ServiceBroker({
     nodeID: 'bench-send', logger: false, validator: true,
     metadata: { [RUNTIME_METADATA_KEY]: { namespace: NAMESPACE, natsUrl: nats.url, redisUrl: redis.url } },
@@ -131,20 +185,36 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   for (const latency of LATENCIES) {
     await platform.setLatency(latency);
+    if (PROFILE_SIDE) {
+      const one = PROFILE_SIDE === 'fetch' ? rawSend : sdkSend;
+      await drive(one);
+      for (let r = 0; r < ROUNDS; r++) {
+        const { value, cpu } = await measureCpu(pids, () => drive(one));
+        console.log(`${PROFILE_SIDE} alone, latency ${latency} ms, round ${r + 1}: ${value.perSecond.toFixed(0)}/s ${cpuText({ ...value, cpu })}`);
+      }
+      continue;
+    }
     await drive(sdkSend); // warm-up (JIT, connections, streams)
     await drive(rawSend);
     const sdk: Result[] = [];
     const raw: Result[] = [];
+    const measured = async (one: (i: number) => Promise<unknown>): Promise<Result> => {
+      const { value, cpu } = await measureCpu(pids, () => drive(one));
+      return { ...value, cpu };
+    };
     for (let r = 0; r < ROUNDS; r++) {
-      sdk.push(await drive(sdkSend));
-      raw.push(await drive(rawSend));
-      console.log(`latency ${latency} ms, round ${r + 1}: i_sendMessage ${sdk[r]!.perSecond.toFixed(0)}/s, fetch ${raw[r]!.perSecond.toFixed(0)}/s`);
+      // Alternate which side goes first, so a slow stretch of a shared machine does not always land on one side.
+      if (r % 2 === 0) { sdk.push(await measured(sdkSend)); raw.push(await measured(rawSend)); }
+      else { raw.push(await measured(rawSend)); sdk.push(await measured(sdkSend)); }
+      console.log(`latency ${latency} ms, round ${r + 1}: i_sendMessage ${sdk[r]!.perSecond.toFixed(0)}/s ${cpuText(sdk[r]!)}, fetch ${raw[r]!.perSecond.toFixed(0)}/s ${cpuText(raw[r]!)}`);
     }
     const s = { perSecond: median(sdk.map((x) => x.perSecond)), p50: median(sdk.map((x) => x.p50)), p99: median(sdk.map((x) => x.p99)), errors: sdk.reduce((a, x) => a + x.errors, 0) };
     const h = { perSecond: median(raw.map((x) => x.perSecond)), p50: median(raw.map((x) => x.p50)), p99: median(raw.map((x) => x.p99)), errors: raw.reduce((a, x) => a + x.errors, 0) };
     const ratio = s.perSecond / h.perSecond;
-    rows.push(`| ${latency} ms | i_sendMessage | ${s.perSecond.toFixed(0)} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.errors} | **${ratio.toFixed(2)}×** |`);
-    rows.push(`| ${latency} ms | hand-written fetch | ${h.perSecond.toFixed(0)} | ${h.p50.toFixed(1)} | ${h.p99.toFixed(1)} | ${h.errors} | 1.00× |`);
+    const sc = cpuPerSend(sdk);
+    const hc = cpuPerSend(raw);
+    rows.push(`| ${latency} ms | i_sendMessage | ${s.perSecond.toFixed(0)} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.errors} | ${sc.self} | ${sc.redis} | ${sc.nats} | ${sc.platform} | **${ratio.toFixed(2)}×** |`);
+    rows.push(`| ${latency} ms | hand-written fetch | ${h.perSecond.toFixed(0)} | ${h.p50.toFixed(1)} | ${h.p99.toFixed(1)} | ${h.errors} | ${hc.self} | ${hc.redis} | ${hc.nats} | ${hc.platform} | 1.00× |`);
     summary.push(`platform latency ${latency} ms: ratio ${ratio.toFixed(2)}× (${s.perSecond.toFixed(0)} vs ${h.perSecond.toFixed(0)} sends/s)`);
   }
 
@@ -152,8 +222,10 @@ async function main(): Promise<void> {
     `${ROUNDS} alternating rounds of ${SECONDS} s per side, ${CONCURRENCY} concurrent senders, medians; ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}. ` +
     'One nats-server (JetStream, file storage) and one redis-server on loopback; the fake Telegram Bot API in a child process.',
     '',
-    '| platform latency | sender | sends/s | p50 ms | p99 ms | errors | ratio |',
-    '|---|---|---|---|---|---|---|',
+    'CPU µs per send, per process, over the measured rounds: the driver process (broker, SDK, and the fetch loop itself), redis-server, nats-server, the fake platform.',
+    '',
+    '| platform latency | sender | sends/s | p50 ms | p99 ms | errors | CPU µs/send driver | redis | nats | platform | ratio |',
+    '|---|---|---|---|---|---|---:|---:|---:|---:|---|',
     ...rows,
   ].join('\n');
   console.log(`\n${table}\n\n${summary.join('\n')}`);

@@ -1,21 +1,19 @@
 /** `defineIntegration`: an integration's config → a Moleculer service with the standard `i_*` actions. */
-import type { Context, Service, ServiceSchema } from 'moleculer';
+import type { Context, Service } from 'moleculer';
 import { ConfigError } from '../errors';
 import { CHANNEL_CHANGED_EVENT, type ChannelChangedPayload } from '../registry/types';
 import { defineService } from '../service/define-service';
 import type { ServiceConfig } from '../service/types';
 import type { IntegrationConfig } from '../types';
-import { channelLookupOf } from './channel-lookup';
 import { inboundActions } from './inbound/actions';
 import { checkAnswers } from './inbound/answers';
-import { createOutboundActions, outboundMixin } from './outbound/actions';
-import { resolveInboundOptions } from './options';
-import { assertCanPublish, createInboundRuntime, disposeInboundRuntime, inboundRuntimeOf } from './runtime';
+import { createOutboundActions } from './outbound/actions';
+import { assertCanPublish, findIntegrationRuntime, inboundRuntimeOf } from './runtime';
+import { integrationRuntimeMixin } from './runtime/mixin';
 import type { IntegrationServiceConfig, IntegrationServiceSchema } from './types';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-type Lifecycle = ServiceSchema['created'];
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function checkConfig(config: IntegrationServiceConfig<never, IntegrationConfig>): void {
@@ -44,22 +42,21 @@ export function defineIntegration<TPayload = Record<string, unknown>, TChannel e
   config: IntegrationServiceConfig<TPayload, TChannel>,
 ): IntegrationServiceSchema {
   checkConfig(config as unknown as IntegrationServiceConfig<never, IntegrationConfig>);
-  const options = resolveInboundOptions(`defineIntegration(${JSON.stringify(config.name)})`, config.inbound);
   const { name, settings, metadata, dependencies, mixins, methods, events, hooks, channels, datasources, memoize } = config;
-  const created: Lifecycle = [function (this: Service) { createInboundRuntime(this, config, options); }, ...asList(config.created)];
   const schema = {
     name, settings, metadata, dependencies, methods, hooks, channels, datasources, memoize,
     events: {
       ...events,
       // The registry changed a channel: forget the cached copy now, not at the end of its TTL.
       [CHANNEL_CHANGED_EVENT](this: Service, ctx: Context<ChannelChangedPayload>) {
-        channelLookupOf(this, config).invalidate(ctx.params.channelId);
+        findIntegrationRuntime(this)?.lookup.invalidate(ctx.params.channelId);
       },
     },
-    mixins: [outboundMixin(config), ...(mixins ?? [])],
-    created,
+    // The one runtime: built in the mixin's `created` (before the config's own), disposed in its `stopped` (after the config's).
+    mixins: [integrationRuntimeMixin(config), ...(mixins ?? [])],
+    created: config.created,
     started: [function (this: Service) { assertCanPublish(this); }, ...asList(config.started)],
-    stopped: [...asList(config.stopped), function (this: Service) { return disposeInboundRuntime(this); }],
+    stopped: config.stopped,
     actions: {
       ...config.actions,
       ...inboundActions(config, inboundRuntimeOf),

@@ -8,7 +8,7 @@ export { MemoryStore } from './memory-store';
 export { RedisStore } from './redis-store';
 export type { MemoryStoreOptions } from './memory-store';
 export type { RedisStoreOptions } from './redis-store';
-export type { KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
+export type { ClaimAndTokens, KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
 export interface CreateStoreOptions {
   /** `redis://` URL or ioredis client; without it the store lives in memory. */

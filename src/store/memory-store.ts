@@ -1,5 +1,5 @@
 /** KeyValueStore in this process's memory: for one-process runs and unit tests. */
-import type { KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
+import type { ClaimAndTokens, KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
 interface Entry { value: string; expiresAt: number | null }
 
@@ -103,6 +103,11 @@ export class MemoryStore implements KeyValueStore {
     buckets.forEach((b, i) => this.buckets.set(b.key, { tokens: allowed ? levels[i]! - 1 : levels[i]!, at: now }));
     const remaining = Math.floor(Math.min(...levels.map((l) => (allowed ? l - 1 : l))));
     return { allowed, remaining: allowed ? remaining : 0, retryAfterMs: wait };
+  }
+
+  async claimAndTakeTokens(key: string, value: string, ttlMs: number, buckets: TokenBucket[], nowMs?: number): Promise<ClaimAndTokens> {
+    if (!(await this.setIfAbsent(key, value, ttlMs))) return { claimed: false, current: await this.get(key) };
+    return buckets.length === 0 ? { claimed: true } : { claimed: true, token: await this.takeTokens(buckets, nowMs) };
   }
 
   async ping() { return true; }

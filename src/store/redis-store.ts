@@ -1,7 +1,7 @@
 /** KeyValueStore on Redis (ioredis): shared by every node; compare-and-set and token buckets as Lua scripts. */
 import Redis, { type RedisOptions } from 'ioredis';
 import { isSentinelUrl, parseSentinelUrl } from './redis-url';
-import type { KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
+import type { ClaimAndTokens, KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
 const REPLACE_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -72,11 +72,53 @@ end
 if allowed == 0 then remaining = 0 end
 return { allowed, math.floor(remaining), wait }`;
 
+// SET NX PX the claim (KEYS[1] to ARGV[1] for ARGV[2] ms); when it was set, the all-or-nothing take of
+// TAKE_TOKENS over KEYS[2..] (ARGV capacity, rate pairs from ARGV[3], then the clock override or '');
+// when it was not, the value holding the key. Returns { 1, allowed, remaining, wait } (no buckets: { 1 }),
+// or { 0, current }.
+const CLAIM_AND_TAKE_TOKENS = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return { 0, redis.call('GET', KEYS[1]) }
+end
+local n = #KEYS - 1
+if n == 0 then return { 1 } end
+local now = tonumber(ARGV[2 * n + 3])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local levels = {}
+local wait = 0
+for i = 1, n do
+  local capacity = tonumber(ARGV[2 * i + 1])
+  local rate = tonumber(ARGV[2 * i + 2])
+  local state = redis.call('HMGET', KEYS[i + 1], 'tokens', 'at')
+  local tokens = tonumber(state[1]) or capacity
+  local at = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
+  levels[i] = tokens
+  if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) / rate * 1000)) end
+end
+local allowed = 0
+if wait == 0 then allowed = 1 end
+local remaining = -1
+for i = 1, n do
+  local capacity = tonumber(ARGV[2 * i + 1])
+  local rate = tonumber(ARGV[2 * i + 2])
+  local tokens = levels[i] - allowed
+  if remaining < 0 or tokens < remaining then remaining = tokens end
+  redis.call('HSET', KEYS[i + 1], 'tokens', tostring(tokens), 'at', now)
+  redis.call('PEXPIRE', KEYS[i + 1], math.ceil(capacity / rate * 1000) + 1000)
+end
+if allowed == 0 then remaining = 0 end
+return { 1, allowed, math.floor(remaining), wait }`;
+
 type ScriptedRedis = Redis & {
   sbReplaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<number>;
   sbDeleteIfEquals(key: string, expected: string): Promise<number>;
   sbTakeToken(key: string, capacity: number, rate: number): Promise<[number, number, number]>;
   sbTakeTokens(numKeys: number, ...args: Array<string | number>): Promise<[number, number, number]>;
+  sbClaimAndTakeTokens(numKeys: number, ...args: Array<string | number>): Promise<[1, number?, number?, number?] | [0, string | null]>;
 };
 
 export interface RedisStoreOptions {
@@ -125,6 +167,7 @@ export class RedisStore implements KeyValueStore {
     client.defineCommand('sbDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
     client.defineCommand('sbTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
     client.defineCommand('sbTakeTokens', { lua: TAKE_TOKENS });
+    client.defineCommand('sbClaimAndTakeTokens', { lua: CLAIM_AND_TAKE_TOKENS });
     this.client = client as ScriptedRedis;
     this.client.on('ready', () => { this.connectedOnce = true; });
     // Errors surface on the commands that fail; without a listener ioredis would print each reconnect error.
@@ -227,5 +270,21 @@ export class RedisStore implements KeyValueStore {
 
   async close() {
     if (this.ownsClient) this.client.disconnect();
+  }
+
+  /** See {@link KeyValueStore.claimAndTakeTokens}: one script, one round trip. */
+  async claimAndTakeTokens(key: string, value: string, ttlMs: number, buckets: TokenBucket[], nowMs?: number): Promise<ClaimAndTokens> {
+    // The store's ready check, spelled out here so this method stays apart from how the other commands are issued.
+    if (!this.connectedOnce && this.client.status !== 'ready') await this.ready();
+    const redis = this.client;
+    const args: Array<string | number> = [this.k(key)];
+    for (const b of buckets) args.push(this.k(b.key));
+    args.push(value, ttlMs);
+    for (const b of buckets) args.push(b.capacity, b.refillPerSecond);
+    args.push(nowMs === undefined ? '' : Math.floor(nowMs));
+    const reply = await redis.sbClaimAndTakeTokens(buckets.length + 1, ...args);
+    if (reply[0] === 0) return { claimed: false, current: reply[1] ?? null };
+    if (buckets.length === 0) return { claimed: true };
+    return { claimed: true, token: { allowed: reply[1] === 1, remaining: reply[2] ?? 0, retryAfterMs: reply[3] ?? 0 } };
   }
 }

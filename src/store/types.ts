@@ -21,6 +21,11 @@ export interface TokenBucket extends TokenBucketOptions {
   key: string;
 }
 
+/** What {@link KeyValueStore.claimAndTakeTokens} found: the claim won (with the token take), or the value holding the key. */
+export type ClaimAndTokens =
+  | { claimed: true; /** The take from the buckets; absent when no bucket was given. */ token?: TokenBucketResult }
+  | { claimed: false; /** The value that holds the key (null: it went away in between; claim again). */ current: string | null };
+
 /**
  * Atomic operations over string keys. Keys are prefixed by the store. TTLs are in milliseconds.
  * Every operation is atomic on its own key, on Redis across all nodes.
@@ -50,6 +55,12 @@ export interface KeyValueStore {
    * server's) — for tests; production callers leave it out.
    */
   takeTokens(buckets: TokenBucket[], nowMs?: number): Promise<TokenBucketResult>;
+  /**
+   * {@link setIfAbsent} and, only when it set the key, {@link takeTokens} over `buckets` — one round trip
+   * on Redis (one script). When the key is held, answers its current value instead (what a `get` would),
+   * and takes no token. `nowMs` as in `takeTokens`.
+   */
+  claimAndTakeTokens(key: string, value: string, ttlMs: number, buckets: TokenBucket[], nowMs?: number): Promise<ClaimAndTokens>;
   /** True when the backing server answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

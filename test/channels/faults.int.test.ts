@@ -9,7 +9,7 @@ import { startNats, type ServerProcess } from '../harness/servers';
 import { channelNames, streamNameFor, type JetStreamAdapter } from '../../src/channels';
 import { PublishError } from '../../src/errors';
 import { enqueueSend } from '../../src/integration/outbound/queue';
-import type { OutboundRuntime } from '../../src/integration/outbound/runtime';
+import type { OutboundRuntime } from '../../src/integration/runtime/outbound';
 import type { SendRequest } from '../../src/integration/outbound/send-message';
 import { freshNamespace, headersOf, makeBroker, manager, sleep, waitFor } from './helpers';
 

@@ -57,6 +57,32 @@ export function storeContract(name: string, make: () => Promise<KeyValueStore>, 
       expect((await store.takeToken('bucket', opts)).allowed).toBe(true);
     });
 
+    it('claimAndTakeTokens: one claimer of many wins and alone takes a token; the others see the value', async () => {
+      const bucket = { key: 'claim-bucket', capacity: 100, refillPerSecond: 1 };
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimAndTakeTokens('ck', `owner-${i}`, 5_000, [bucket], 1_000_000)));
+      const winners = results.filter((r) => r.claimed);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]).toEqual({ claimed: true, token: { allowed: true, remaining: 99, retryAfterMs: 0 } });
+      const winner = `owner-${results.indexOf(winners[0]!)}`;
+      for (const r of results) if (!r.claimed) expect(r.current).toBe(winner);
+      expect(await store.get('ck')).toBe(winner);
+      expect(await store.ttl('ck')).toBeGreaterThan(4_000);
+      // the losers took nothing: the next take finds 99 - 1
+      expect(await store.takeTokens([bucket], 1_000_000)).toEqual({ allowed: true, remaining: 98, retryAfterMs: 0 });
+    });
+
+    it('claimAndTakeTokens: a claim over an empty bucket is kept and answers the wait, taking nothing; no bucket, no take', async () => {
+      const buckets = [{ key: 'cb1', capacity: 5, refillPerSecond: 1 }, { key: 'cb2', capacity: 1, refillPerSecond: 2 }];
+      expect(await store.takeTokens(buckets, 2_000_000)).toMatchObject({ allowed: true });
+      const held = await store.claimAndTakeTokens('ck2', 'mine', 5_000, buckets, 2_000_000);
+      expect(held).toEqual({ claimed: true, token: { allowed: false, remaining: 0, retryAfterMs: 500 } });
+      expect(await store.get('ck2')).toBe('mine');
+      // all or nothing: cb1 still has its 4 tokens
+      expect(await store.takeTokens([buckets[0]!], 2_000_000)).toEqual({ allowed: true, remaining: 3, retryAfterMs: 0 });
+      expect(await store.claimAndTakeTokens('ck3', 'v', 5_000, [])).toEqual({ claimed: true });
+      expect(await store.claimAndTakeTokens('ck3', 'w', 5_000, [])).toEqual({ claimed: false, current: 'v' });
+    });
+
     it('answers ping', async () => {
       expect(await store.ping()).toBe(true);
     });

@@ -6,7 +6,7 @@ import type { IntegrationServiceConfig } from '../types';
 import type { ResolvedInboundOptions } from '../options';
 import type { InboundPipeline, ReceiveWebhookResult } from './receive-webhook';
 import { decodeRequest, stringMap, type InboundRequest, type ReceiveWebhookParams } from './request';
-import { resolveChannel } from './resolve-channel';
+import { resolveChannel } from '../channel/resolve';
 import { metaChallenge } from './verify-webhook';
 
 /** The per-service pieces the actions need, built in `created`/`started` (see `define-integration.ts`). */

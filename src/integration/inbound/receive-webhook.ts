@@ -11,7 +11,7 @@ import { resolveEventId } from './event-id';
 import { parsePayload, validatePayload } from './parse';
 import type { Publisher } from './publish';
 import type { InboundRequest } from './request';
-import { resolveChannel } from './resolve-channel';
+import { resolveChannel } from '../channel/resolve';
 import type { MessageFinder } from './resolve-unsure';
 import { verifySignature, type SignatureVerifier } from './verify';
 import type { StatusPublisher } from './publish-statuses';

@@ -1,5 +1,6 @@
 /** The outbound side of an integration: the send pipeline's steps, options, the standard actions and the queued-send consumer. */
-export { createOutboundActions, outboundMixin } from './actions';
+export { createOutboundActions } from './actions';
+export { outboundMixin } from '../runtime/mixin';
 export type { SendMessageParams, ChannelParams, ValidateCredentialsParams } from './actions';
 export { sendMessage } from './send-message';
 export type { SendAttempt, SendRequest, SendOutcome, SendPipeline } from './send-message';

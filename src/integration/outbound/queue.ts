@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { Errors, Validators, type Context, type Service, type ServiceBroker } from 'moleculer';
 import type { ChannelDefinition } from '../../channels/options';
 import type { OutboundSendPayload } from '../../channels/payloads';
-import { cannotPublishError } from '../publisher';
-import { resolveOwnedChannel } from './resolve-channel';
-import type { OutboundRuntime } from './runtime';
+import type { PublishAck } from '../../channels/options';
+import { brokerPublisher } from '../runtime/publisher';
+import { resolveOwnedChannel } from '../channel/resolve';
+import type { OutboundRuntime } from '../runtime/outbound';
 import { sendMessage, type SendRequest } from './send-message';
 
 /** Checks params against a send's params schema; rejects with Moleculer's `ValidationError` (422 `VALIDATION_ERROR`, the failures in `data`). */
@@ -55,10 +56,6 @@ export async function enqueueSend(service: Service, runtime: OutboundRuntime, ct
   }
   const pipeline = runtime.pipeline(ctx);
   await resolveOwnedChannel(pipeline.lookupChannel, request.channelId, pipeline.platform, request.tenantId);
-  const broker = service.broker as Partial<Pick<ServiceBroker, 'sendToChannel'>>;
-  if (typeof broker.sendToChannel !== 'function') {
-    throw cannotPublishError(service.name);
-  }
   const { channelId, message, idempotencyKey, tenantId } = request;
   const payload: OutboundSendPayload & { tenantId?: string } = {
     integration: service.name, channelId, message, ...(tenantId !== undefined ? { tenantId } : {}), ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -66,7 +63,7 @@ export async function enqueueSend(service: Service, runtime: OutboundRuntime, ct
   // Every queued send carries a msg id: a publish that timed out may have been stored, and a retry
   // with the same id is stored once. Without an idempotency key, the id is this send's own.
   const queueId = `queue:${service.name}:${channelId}:${idempotencyKey ?? `q-${randomUUID()}`}`;
-  const ack = await broker.sendToChannel.call(service.broker, runtime.queueChannel, payload, { msgID: queueId });
+  const ack = (await brokerPublisher(service.broker, service.name)(runtime.queueChannel, payload, { msgID: queueId })) as PublishAck | undefined;
   return {
     queued: true, integration: service.name, channelId, queueId,
     ...(ack ? { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate } : {}),

@@ -3,7 +3,7 @@
  * every node); a send takes a token from both at once or waits — up to a bound — then 429.
  */
 import { RateLimitError } from '../../errors';
-import type { KeyValueStore, TokenBucket } from '../../store';
+import type { KeyValueStore, TokenBucket, TokenBucketResult } from '../../store';
 import type { IntegrationConfig } from '../../types';
 
 /** One token bucket: `capacity` sends at once (the burst), `refillPerSecond` sustained. */
@@ -110,15 +110,20 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * Takes a token from every bucket at once (none is spent unless all have one), waiting for them to
  * refill while the total wait stays within `maxWaitMs`; beyond it, `RateLimitError` (429, retryable)
- * with `data.retryAfterMs`. Resolves with the ms waited.
+ * with `data.retryAfterMs`. Resolves with the ms waited. `first`: a take already made (e.g. with an
+ * idempotency claim, `KeyValueStore.claimAndTakeTokens`), answered as the loop's first.
  */
-export async function takeRateLimitTokens(store: KeyValueStore, buckets: TokenBucket[], maxWaitMs: number, clock: RateLimitClock = {}): Promise<number> {
+export async function takeRateLimitTokens(
+  store: KeyValueStore, buckets: TokenBucket[], maxWaitMs: number, clock: RateLimitClock = {}, first?: TokenBucketResult,
+): Promise<number> {
   const sleep = clock.sleep ?? realSleep;
   // A little random spread, so waiters on many nodes do not come back in the same millisecond.
   const jitter = clock.jitter ?? (() => Math.floor(Math.random() * 10));
   let waited = 0;
+  let taken = first;
   for (;;) {
-    const token = await store.takeTokens(buckets, clock.now?.());
+    const token = taken ?? await store.takeTokens(buckets, clock.now?.());
+    taken = undefined;
     if (token.allowed) return waited;
     const wait = token.retryAfterMs + jitter();
     if (waited + wait > maxWaitMs) {

@@ -45,20 +45,26 @@ export function scrubSecrets<T>(value: T, channel: IntegrationConfig): T {
   return clean(value, 0) as T;
 }
 
+const ERROR_TEXT_FIELDS = new Set<PropertyKey>(['message', 'name', 'type', 'code', 'stack']);
+
 /**
- * Scrubs a thrown error in place — `message`, `name`, `type`, a string `code`, `data`, `stack`, and
- * its `cause` chain — so what travels to the caller (and through the transporter, or into a log)
- * holds no credential. Returns `err`.
+ * A copy of a thrown error — same prototype (so `instanceof` and Moleculer's `code`, `type`, `data`,
+ * `retryable` hold), same own fields — whose `message`, `name`, `type`, string `code`, `data`, `stack`
+ * and `cause` chain hold no credential, so what travels to the caller (through the transporter, into
+ * a dead letter or a log) is clean. `extraData` is laid over the copy's `data` (an object `data` only).
+ * The error given is left untouched; a non-object is returned as is.
  */
-export function scrubError<E>(err: E, channel: IntegrationConfig, depth = 0): E {
+export function scrubError<E>(err: E, channel: IntegrationConfig, extraData?: Record<string, unknown>, depth = 0): E {
   if (!err || typeof err !== 'object' || depth > 8) return err;
-  const e = err as Record<string, unknown>;
-  if (e.cause && typeof e.cause === 'object') scrubError(e.cause, channel, depth + 1);
-  for (const key of ['message', 'name', 'type', 'code', 'stack']) {
-    if (typeof e[key] === 'string') {
-      try { e[key] = scrubSecrets(e[key], channel); } catch { /* a read-only field: left as is */ }
-    }
+  const copy = Object.create(Object.getPrototypeOf(err)) as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(err)) {
+    const described = Object.getOwnPropertyDescriptor(err, key)!;
+    let value: unknown;
+    try { value = (err as Record<PropertyKey, unknown>)[key]; } catch { continue; }
+    if (key === 'cause') value = scrubError(value, channel, undefined, depth + 1);
+    else if (key === 'data' && value && typeof value === 'object') value = scrubSecrets(extraData ? { ...extraData, ...value } : value, channel);
+    else if (ERROR_TEXT_FIELDS.has(key) && typeof value === 'string') value = scrubSecrets(value, channel);
+    Object.defineProperty(copy, key, { value, enumerable: described.enumerable, writable: true, configurable: true });
   }
-  if (e.data && typeof e.data === 'object') e.data = scrubSecrets(e.data, channel);
-  return err;
+  return copy as E;
 }

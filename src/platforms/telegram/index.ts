@@ -12,7 +12,7 @@
  */
 import type { Context, Service, ServiceSchema } from 'moleculer';
 import { BadRequestError, ConflictError } from '../../errors';
-import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
+import { resolveOwnedChannel } from '../../integration/channel/resolve';
 import { inboundRuntimeOf } from '../../integration/runtime';
 import type { RateLimit, TokenBucketLimit } from '../../integration/outbound/rate-limit';
 import type { IntegrationServiceConfig } from '../../integration/types';

@@ -1,8 +1,8 @@
 /** The WhatsApp service's own actions beside the standard `i_*` ones: `getMedia` (a received media's bytes), `markRead`, `windowState`. */
 import type { Context, Service } from 'moleculer';
 import type { ServiceActions } from '../../types/moleculer';
-import { channelLookupOf } from '../../integration/channel-lookup';
-import { resolveOwnedChannel } from '../../integration/outbound/resolve-channel';
+import { integrationRuntimeOf } from '../../integration/runtime';
+import { resolveOwnedChannel } from '../../integration/channel/resolve';
 import type { IntegrationServiceConfig } from '../../integration/types';
 import type { IntegrationConfig } from '../../types';
 import { downloadMedia, mediaInfo, type WhatsAppMediaInfo } from './media';
@@ -40,7 +40,7 @@ export function whatsappActions(
   config: IntegrationServiceConfig<WhatsAppWebhookBody>, fetchFor: (service: Service) => Fetch, maxMediaBytes: number, now: () => number = Date.now,
 ): ServiceActions {
   async function channelFor(service: Service, ctx: Context<{ channelId: string }, Meta>): Promise<IntegrationConfig> {
-    const lookup = channelLookupOf(service, config);
+    const { lookup } = integrationRuntimeOf(service);
     const tenantId = typeof ctx.meta?.tenantId === 'string' ? ctx.meta.tenantId : undefined;
     return resolveOwnedChannel((id) => lookup(id, ctx), ctx.params.channelId, config.spec.platform, tenantId);
   }

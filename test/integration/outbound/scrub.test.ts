@@ -26,9 +26,25 @@ describe('scrubError', () => {
     const cause = new Error(`socket said ${TOKEN}`);
     const err = new Errors.MoleculerClientError(`platform answered ${TOKEN}`, 409, `Bearer ${TOKEN}`, { body: { [TOKEN]: 'whsec_SECRETVALUE' } });
     Object.defineProperty(err, 'cause', { value: cause, enumerable: false });
-    scrubError(err, channel);
-    expect(leaks({ message: err.message, name: err.name, type: err.type, data: err.data, stack: err.stack })).toBe(false);
-    expect(leaks({ message: cause.message, stack: cause.stack })).toBe(false);
-    expect(err.type).toBe('Bearer [redacted]');
+    const clean = scrubError(err, channel, { attempts: 2 });
+    const cleanCause = (clean as { cause?: Error }).cause!;
+    expect(leaks({ message: clean.message, name: clean.name, type: clean.type, data: clean.data, stack: clean.stack })).toBe(false);
+    expect(leaks({ message: cleanCause.message, stack: cleanCause.stack })).toBe(false);
+    expect(clean.type).toBe('Bearer [redacted]');
+    // a new error of the same class, fields kept, `data` extended where it has no such field
+    expect(clean).not.toBe(err);
+    expect(clean).toBeInstanceOf(Errors.MoleculerClientError);
+    expect(clean).toMatchObject({ code: 409, name: 'MoleculerClientError', data: { attempts: 2 } });
+    expect(Object.keys(clean).sort()).toEqual(Object.keys(err).sort());
+    // the error given is untouched
+    expect(err.message).toBe(`platform answered ${TOKEN}`);
+    expect(cause.message).toBe(`socket said ${TOKEN}`);
+    expect(leaks(err.data)).toBe(true);
+  });
+
+  it('leaves a non-object as it is, and keeps a data attempts count already there', () => {
+    expect(scrubError('plain', channel)).toBe('plain');
+    const err = new Errors.MoleculerRetryableError('x', 503, 'RETRY_EXHAUSTED', { attempts: 4 });
+    expect(scrubError(err, channel, { attempts: 9 }).data).toEqual({ attempts: 4 });
   });
 });

@@ -1,6 +1,6 @@
 /** What a channel lookup returns is checked: an invalid config is a 500 naming the field, not "no active channel". */
-import { channelConfigProblem, checkChannelConfig } from '../../../src/integration/inbound/check-channel';
-import { resolveChannel } from '../../../src/integration/inbound/resolve-channel';
+import { channelConfigProblem, checkChannelConfig } from '../../../src/integration/channel/check';
+import { resolveChannel } from '../../../src/integration/channel/resolve';
 import type { IntegrationConfig } from '../../../src/types';
 
 const valid: IntegrationConfig = { id: 'c', tenantId: 't', platform: 'p', credentials: {}, secrets: ['s'], settings: {}, status: 'active' };

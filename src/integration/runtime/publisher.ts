@@ -1,6 +1,6 @@
 /** The one way an integration publishes to channels — `broker.sendToChannel` of the channels middleware — and the one error when it is missing. */
 import type { Service, ServiceBroker } from 'moleculer';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 
 type Publishing = Partial<Pick<ServiceBroker, 'sendToChannel'>>;
 
@@ -12,11 +12,11 @@ export function cannotPublishError(where?: string): ConfigError {
   return new ConfigError(`${where ? `service ${where}: ` : ''}broker.sendToChannel is missing: add the channels middleware (createChannelsMiddleware) to the broker config (createBrokerConfig does)`);
 }
 
-/** `broker.sendToChannel`, resolving with the PubAck; rejects with {@link cannotPublishError} without the middleware. */
-export function brokerPublisher(broker: ServiceBroker): ChannelPublisher {
+/** `broker.sendToChannel`, resolving with the PubAck; rejects with {@link cannotPublishError} (naming `where`) without the middleware. */
+export function brokerPublisher(broker: ServiceBroker, where?: string): ChannelPublisher {
   return (channel, payload, options) => {
     const send = (broker as Publishing).sendToChannel;
-    if (typeof send !== 'function') return Promise.reject(cannotPublishError());
+    if (typeof send !== 'function') return Promise.reject(cannotPublishError(where));
     return send.call(broker, channel, payload as never, options);
   };
 }

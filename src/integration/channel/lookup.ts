@@ -1,31 +1,25 @@
-/** One memoized channel lookup per integration service, shared by the inbound and outbound paths, invalidated when the registry changes. */
+/** The memoized channel lookup of an integration service, shared by the inbound and outbound paths, invalidated when the registry changes. */
 import type { Context, Service } from 'moleculer';
-import { channelRegistry } from '../registry';
-import type { AppContext, IntegrationConfig } from '../types';
-import { memoizeChannelLookup } from './inbound/channel-cache';
-import { checkChannelConfig } from './inbound/check-channel';
-import { DEFAULT_CHANNEL_CACHE_TTL_MS } from './options';
-import type { IntegrationServiceConfig } from './types';
-
-const LOOKUP = Symbol('switchboard.channelLookup');
+import { channelRegistry } from '../../registry';
+import type { AppContext, IntegrationConfig } from '../../types';
+import { DEFAULT_CHANNEL_CACHE_TTL_MS } from '../options';
+import type { IntegrationServiceConfig } from '../types';
+import { memoizeChannelLookup } from './cache';
+import { checkChannelConfig } from './check';
 
 export type ChannelLookup = ReturnType<typeof memoizeChannelLookup<Context>>;
-
-type WithLookup = Service & { [LOOKUP]?: ChannelLookup };
 
 /**
  * The service's channel lookup: its `getChannelConfig`, or else the broker's channel registry, checked
  * (an invalid config is logged naming the field and answered 500, see `checkChannelConfig`);
  * memoized for `inbound.channelCacheTtlMs` (default 5 s) and forgotten at once when the registry
- * service announces a change (`CHANNEL_CHANGED_EVENT`).
+ * service announces a change (`CHANNEL_CHANGED_EVENT`). Built once, by the integration runtime.
  */
-export function channelLookupOf<TPayload, TChannel extends IntegrationConfig>(
+export function createChannelLookup<TPayload, TChannel extends IntegrationConfig>(
   service: Service,
   config: IntegrationServiceConfig<TPayload, TChannel>,
 ): ChannelLookup {
-  const existing = (service as WithLookup)[LOOKUP];
-  if (existing) return existing;
-  const lookup = memoizeChannelLookup(async (channelId: string, ctx: Context) => {
+  return memoizeChannelLookup(async (channelId: string, ctx: Context) => {
     const source = config.getChannelConfig ? 'getChannelConfig' : 'the channel registry';
     const found: unknown = config.getChannelConfig
       ? await config.getChannelConfig.call(service, ctx as unknown as AppContext, channelId)
@@ -37,6 +31,4 @@ export function channelLookupOf<TPayload, TChannel extends IntegrationConfig>(
       throw err;
     }
   }, config.inbound?.channelCacheTtlMs ?? DEFAULT_CHANNEL_CACHE_TTL_MS);
-  (service as WithLookup)[LOOKUP] = lookup;
-  return lookup;
 }

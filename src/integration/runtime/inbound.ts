@@ -1,44 +1,32 @@
-/** The per-service inbound runtime: claims store, memoized channel lookup, publisher — built when the service is created. */
+/** The inbound part of an integration's runtime: the webhook pipeline bound to the service, and the webhook VCR. */
 import type { Context, Service, ServiceBroker } from 'moleculer';
-import { channelNames } from '../channels';
-import { ConfigError } from '../errors';
-import { acquireStore, releaseStore, runtimeOf as brokerRuntime } from '../store';
-import { addressList } from '../security';
-import type { IntegrationConfig, WebhookEvent } from '../types';
-import { answerStoredWebhook } from './inbound/answers';
-import { checkChannelAccess } from './inbound/channel-access';
-import { publicUrlOf } from './inbound/public-url';
-import { recordableHeaders, writeRecording } from './inbound/record';
-import { receiveWebhook, type ReceiveWebhookResult } from './inbound/receive-webhook';
-import type { InboundRequest } from './inbound/request';
-import type { SignatureVerifier } from './inbound/verify';
-import type { InboundRuntime } from './inbound/actions';
-import { slackUrlVerification } from './inbound/challenge';
-import { channelLookupOf } from './channel-lookup';
-import type { InboundPipeline } from './inbound/receive-webhook';
-import { brokerPublisher } from './publisher';
-import type { MessageFinder } from './inbound/resolve-unsure';
-import { customVerifier, schemeVerifier } from './inbound/verify';
-import type { ResolvedInboundOptions } from './options';
-import type { IntegrationServiceConfig } from './types';
-import type { StatusPublisher } from './inbound/publish-statuses';
+import { runtimeOf as brokerRuntime } from '../../store';
+import type { KeyValueStore } from '../../store';
+import { addressList } from '../../security';
+import type { IntegrationConfig, WebhookEvent } from '../../types';
+import type { ChannelNames } from '../../channels/names';
+import type { ChannelLookup } from '../channel/lookup';
+import type { InboundRuntime } from '../inbound/actions';
+import { answerStoredWebhook } from '../inbound/answers';
+import { slackUrlVerification } from '../inbound/challenge';
+import { checkChannelAccess } from '../inbound/channel-access';
+import { publicUrlOf } from '../inbound/public-url';
+import type { StatusPublisher } from '../inbound/publish-statuses';
+import { recordableHeaders, writeRecording } from '../inbound/record';
+import { receiveWebhook, type InboundPipeline, type ReceiveWebhookResult } from '../inbound/receive-webhook';
+import type { InboundRequest } from '../inbound/request';
+import type { MessageFinder } from '../inbound/resolve-unsure';
+import { customVerifier, schemeVerifier, type SignatureVerifier } from '../inbound/verify';
+import type { ResolvedInboundOptions } from '../options';
+import type { IntegrationServiceConfig } from '../types';
+import type { ChannelPublisher } from './publisher';
 
-export { assertCanPublish, brokerPublisher } from './publisher';
-
-const RUNTIME = Symbol('switchboard.inbound');
-
-type WithRuntime = Service & { [RUNTIME]?: InboundRuntime };
-
-/** The runtime of a service built by `defineIntegration`; throws if it was not created yet. */
-export function inboundRuntimeOf(service: Service): InboundRuntime {
-  const runtime = (service as WithRuntime)[RUNTIME];
-  if (!runtime) throw new ConfigError(`service ${service.name}: inbound runtime missing (was it created by defineIntegration?)`);
-  return runtime;
-}
-
-/** The runtime of a service built by `defineIntegration`, or undefined (another kind of service, or not created yet). */
-export function findInboundRuntime(service: Service | null | undefined): InboundRuntime | undefined {
-  return service ? (service as WithRuntime)[RUNTIME] : undefined;
+/** What the inbound and outbound parts share: built once per service by `createIntegrationRuntime`. */
+export interface SharedParts {
+  store: KeyValueStore;
+  publish: ChannelPublisher;
+  names: ChannelNames;
+  lookup: ChannelLookup;
 }
 
 /**
@@ -51,15 +39,13 @@ export function brokerMessageFinder(broker: ServiceBroker): MessageFinder | unde
   return (channel, msgID, since) => adapter.findMessage!(channel, msgID, since);
 }
 
-/** Builds and attaches the runtime (call from `created`). */
+/** The inbound part (from `createIntegrationRuntime`): the pipeline with the service's hooks bound to it. */
 export function createInboundRuntime<TPayload, TChannel extends IntegrationConfig>(
   service: Service,
   config: IntegrationServiceConfig<TPayload, TChannel>,
   options: ResolvedInboundOptions,
+  { store, publish, names, lookup }: SharedParts,
 ): InboundRuntime {
-  const store = acquireStore(service.broker);
-  const publish = brokerPublisher(service.broker);
-  const names = channelNames(brokerRuntime(service.broker).namespace);
   const receivedChannel = names.MESSAGE_RECEIVED;
   const verify = config.validateSignature
     ? customVerifier((input, channel) => config.validateSignature!.call(service, input, channel as TChannel))
@@ -68,7 +54,6 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
   const bind = <R>(fn: ((this: Service, webhook: WebhookEvent<TPayload>) => R) | undefined): Hook<R> | undefined =>
     fn ? (webhook) => fn.call(service, webhook as WebhookEvent<TPayload>) : undefined;
   const challenge = config.webhookChallenge === false ? undefined : bind(config.webhookChallenge ?? slackUrlVerification);
-  const lookup = channelLookupOf(service, config);
   const { trustedProxies, publicUrl, recordWebhooksDir } = brokerRuntime(service.broker);
   const trusted = addressList(trustedProxies ?? []);
   if (recordWebhooksDir) service.logger.info(`webhook VCR on: verified requests are written to ${recordWebhooksDir}`);
@@ -102,21 +87,11 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     answer: answers.length > 0 ? (webhook, stored, fallback) => answerStoredWebhook(answerRouting, webhook, stored, fallback) : undefined,
   };
   const pipeline = (ctx: Context): InboundPipeline => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) });
-  const runtime: InboundRuntime = {
+  return {
     options,
     pipeline,
     receive: (ctx, request) => (recordWebhooksDir ? recordedReceive(service, pipeline(ctx), request, recordWebhooksDir) : receiveWebhook(pipeline(ctx), request)),
   };
-  (service as WithRuntime)[RUNTIME] = runtime;
-  return runtime;
-}
-
-/** Releases the broker's store (call from `stopped`). */
-export async function disposeInboundRuntime(service: Service): Promise<void> {
-  const runtime = (service as WithRuntime)[RUNTIME];
-  if (!runtime) return;
-  delete (service as WithRuntime)[RUNTIME];
-  await releaseStore(service.broker);
 }
 
 /** The answer as the gateway will write it: the status and body of a result or an error. */

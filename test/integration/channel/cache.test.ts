@@ -1,5 +1,5 @@
 /** Unit tests — the memoized channel lookup. */
-import { memoizeChannelLookup } from '../../../src/integration/inbound/channel-cache';
+import { memoizeChannelLookup } from '../../../src/integration/channel/cache';
 import type { IntegrationConfig } from '../../../src/types';
 
 const ch = (o: Partial<IntegrationConfig> = {}): IntegrationConfig => ({ id: 'c', tenantId: 't', platform: 'p', credentials: {}, secrets: ['s'], settings: {}, status: 'active', ...o });

@@ -1,5 +1,5 @@
 /** Unit tests — step 1: the channel. */
-import { resolveChannel } from '../../../src/integration/inbound/resolve-channel';
+import { resolveChannel } from '../../../src/integration/channel/resolve';
 import type { IntegrationConfig } from '../../../src/types';
 
 const ch = (o: Partial<IntegrationConfig> = {}): IntegrationConfig => ({ id: 'c', tenantId: 't', platform: 'p', credentials: {}, secrets: ['s'], settings: {}, status: 'active', ...o });
