@@ -36,12 +36,13 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
 return { allowed, math.floor(tokens), wait }`;
 
-// All or nothing over several buckets (KEYS[i] with ARGV capacity, rate pairs; the last ARGV is a clock
-// override in ms, or '' for the server's TIME): every bucket refilled, one token taken from each only if
-// each has one; else the longest wait.
-const TAKE_TOKENS = `
-local n = #KEYS
-local now = tonumber(ARGV[2 * n + 1])
+// All or nothing over several buckets: every bucket refilled, one token taken from each only if each has
+// one; else the longest wait. The buckets are KEYS[k+1..] with (capacity, rate) pairs in ARGV from a+1, then a
+// clock override in ms (or '' for the server's TIME); `n`, `allowed`, `remaining` and `wait` are left set.
+function takeAllTokensLua(k: number, a: number): string {
+  return `
+local n = #KEYS - ${k}
+local now = tonumber(ARGV[${a} + 2 * n + 1])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -49,9 +50,9 @@ end
 local levels = {}
 local wait = 0
 for i = 1, n do
-  local capacity = tonumber(ARGV[2 * i - 1])
-  local rate = tonumber(ARGV[2 * i])
-  local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
+  local capacity = tonumber(ARGV[${a} + 2 * i - 1])
+  local rate = tonumber(ARGV[${a} + 2 * i])
+  local state = redis.call('HMGET', KEYS[${k} + i], 'tokens', 'at')
   local tokens = tonumber(state[1]) or capacity
   local at = tonumber(state[2]) or now
   tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
@@ -62,55 +63,29 @@ local allowed = 0
 if wait == 0 then allowed = 1 end
 local remaining = -1
 for i = 1, n do
-  local capacity = tonumber(ARGV[2 * i - 1])
-  local rate = tonumber(ARGV[2 * i])
+  local capacity = tonumber(ARGV[${a} + 2 * i - 1])
+  local rate = tonumber(ARGV[${a} + 2 * i])
   local tokens = levels[i] - allowed
   if remaining < 0 or tokens < remaining then remaining = tokens end
-  redis.call('HSET', KEYS[i], 'tokens', tostring(tokens), 'at', now)
-  redis.call('PEXPIRE', KEYS[i], math.ceil(capacity / rate * 1000) + 1000)
+  redis.call('HSET', KEYS[${k} + i], 'tokens', tostring(tokens), 'at', now)
+  redis.call('PEXPIRE', KEYS[${k} + i], math.ceil(capacity / rate * 1000) + 1000)
 end
-if allowed == 0 then remaining = 0 end
+if allowed == 0 then remaining = 0 end`;
+}
+
+// takeAllTokensLua over every key: { allowed, remaining, wait }.
+const TAKE_TOKENS = `${takeAllTokensLua(0, 0)}
 return { allowed, math.floor(remaining), wait }`;
 
-// SET NX PX the claim (KEYS[1] to ARGV[1] for ARGV[2] ms); when it was set, the all-or-nothing take of
-// TAKE_TOKENS over KEYS[2..] (ARGV capacity, rate pairs from ARGV[3], then the clock override or '');
-// when it was not, the value holding the key. Returns { 1, allowed, remaining, wait } (no buckets: { 1 }),
-// or { 0, current }.
+// SET NX PX the claim (KEYS[1] to ARGV[1] for ARGV[2] ms); when it was set, takeAllTokensLua over KEYS[2..]
+// (pairs from ARGV[3]); when it was not, the value holding the key. Returns { 1, allowed, remaining, wait }
+// (no buckets: { 1 }), or { 0, current }.
 const CLAIM_AND_TAKE_TOKENS = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
   return { 0, redis.call('GET', KEYS[1]) }
 end
-local n = #KEYS - 1
-if n == 0 then return { 1 } end
-local now = tonumber(ARGV[2 * n + 3])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local levels = {}
-local wait = 0
-for i = 1, n do
-  local capacity = tonumber(ARGV[2 * i + 1])
-  local rate = tonumber(ARGV[2 * i + 2])
-  local state = redis.call('HMGET', KEYS[i + 1], 'tokens', 'at')
-  local tokens = tonumber(state[1]) or capacity
-  local at = tonumber(state[2]) or now
-  tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
-  levels[i] = tokens
-  if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) / rate * 1000)) end
-end
-local allowed = 0
-if wait == 0 then allowed = 1 end
-local remaining = -1
-for i = 1, n do
-  local capacity = tonumber(ARGV[2 * i + 1])
-  local rate = tonumber(ARGV[2 * i + 2])
-  local tokens = levels[i] - allowed
-  if remaining < 0 or tokens < remaining then remaining = tokens end
-  redis.call('HSET', KEYS[i + 1], 'tokens', tostring(tokens), 'at', now)
-  redis.call('PEXPIRE', KEYS[i + 1], math.ceil(capacity / rate * 1000) + 1000)
-end
-if allowed == 0 then remaining = 0 end
+if #KEYS == 1 then return { 1 } end
+${takeAllTokensLua(1, 2)}
 return { 1, allowed, math.floor(remaining), wait }`;
 
 type ScriptedRedis = Redis & {
