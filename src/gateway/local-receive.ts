@@ -8,6 +8,7 @@
  */
 import { Context, Errors, type ServiceBroker } from 'moleculer';
 import { PayloadTooLargeError } from '../errors';
+import { addDeadline, cancelDeadline } from './deadlines';
 import { findInboundRuntime } from '../integration/runtime';
 import type { InboundRuntime } from '../integration/inbound/actions';
 import type { InboundRequest } from '../integration/inbound/request';
@@ -70,8 +71,8 @@ function tracked<T>(ctx: Context, run: () => Promise<T>): Promise<T> {
 function withTimeout<T>(p: Promise<T>, timeoutMs: number, action: string, nodeID: string): Promise<T> {
   if (!(timeoutMs > 0)) return p;
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Errors.RequestTimeoutError({ action, nodeID })), timeoutMs);
-    p.then((v) => { clearTimeout(timer); resolve(v); }, (err: unknown) => { clearTimeout(timer); reject(err); });
+    const deadline = addDeadline(timeoutMs, () => reject(new Errors.RequestTimeoutError({ action, nodeID })));
+    p.then((v) => { cancelDeadline(deadline); resolve(v); }, (err: unknown) => { cancelDeadline(deadline); reject(err); });
   });
 }
 

@@ -1,6 +1,7 @@
 /** Reading a webhook request: content type checked (415), raw bytes read under a limit (413) and a deadline (408), headers and query as null-prototype string maps. */
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, PayloadTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError } from '../errors';
+import { addDeadline, cancelDeadline } from './deadlines';
 
 /**
  * Default deadline for a request's body, from the moment its headers arrived: 10 s. A slower body
@@ -54,7 +55,7 @@ export function readRawBody(req: IncomingMessage, limit: number, timeoutMs: numb
     const finish = (err: Error | null, body?: Buffer) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelDeadline(deadline);
       req.off('data', onData);
       if (err) reject(err);
       else resolve(body!);
@@ -67,11 +68,10 @@ export function readRawBody(req: IncomingMessage, limit: number, timeoutMs: numb
       } else chunks.push(chunk);
     };
     const remaining = Math.max(0, timeoutMs - elapsedMs(req));
-    const timer = setTimeout(() => {
+    const deadline = addDeadline(remaining, () => {
       req.pause();
       finish(new RequestTimeoutError(`the request body did not arrive within ${timeoutMs} ms`, { timeoutMs }));
-    }, remaining);
-    timer.unref?.();
+    });
     req.on('data', onData);
     req.once('end', () => finish(null, Buffer.concat(chunks, size)));
     req.once('error', (err) => finish(err));

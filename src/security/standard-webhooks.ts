@@ -3,15 +3,15 @@
  * same three as `svix-*` — with `v1,<base64 HMAC-SHA256>` signatures, and `v1a,<base64 Ed25519>` ones when the
  * channel holds a `whpk_` public key.
  */
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { constantTimeEqual, decodeBase64 } from './compare';
 import { ed25519PrivateKey, ed25519PublicKey, ed25519Sign, ed25519Verify, ED25519_SIGNATURE_BYTES } from './ed25519';
 import { hmac } from './hmac';
-import { headerValues, singleHeader } from './headers';
+import { headerValuesOf, singleValue } from './headers';
 import { activeSecrets, bodyBytes, clockMs, signBody, signSecret, signTimestamp, toleranceOption } from './input';
 import { checkTimestamp, DEFAULT_TOLERANCE_SECONDS } from './timestamps';
-import type { SignatureInput, SignatureScheme, SignParams, VerifyResult, WebhookHeaders } from './types';
+import type { SignatureInput, SignatureScheme, SignParams, VerifyResult } from './types';
 
 export const STANDARD_WEBHOOKS_HEADERS = {
   ID: 'webhook-id',
@@ -41,6 +41,13 @@ export const STANDARD_WEBHOOKS_PRIVATE_KEY_PREFIX = 'whsk_';
 const SIGNATURE_BYTES = 32;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/** The value of each base64 alphabet character by char code; -1 for anything else. */
+const ALPHABET_VALUE = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  return table;
+})();
+
 /**
  * Base64 as the official library's decoder (@stablelib/base64) reads it, quirks included: at least 4
  * characters, at most 2 trailing `=`, every other character from the standard alphabet, unused bits ignored —
@@ -48,23 +55,30 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  */
 function libraryBase64(text: string): Buffer | undefined {
   let padding = 0;
-  while (padding < text.length && text[text.length - 1 - padding] === '=') padding++;
+  while (padding < text.length && text.charCodeAt(text.length - 1 - padding) === 61 /* = */) padding++;
   if (text.length < 4 || padding > 2) return undefined;
   const length = text.length - padding;
-  const bytes: number[] = [];
-  const at = (i: number): number => ALPHABET.indexOf(text[i]);
+  // Characters past the unpadded length (the padding) read as -1, as `indexOf` of a missing character did.
+  const at = (i: number): number => {
+    const code = i < text.length ? text.charCodeAt(i) : -1;
+    return code >= 0 && code < 128 ? ALPHABET_VALUE[code] : -1;
+  };
+  const bytes = Buffer.alloc(Math.ceil(length / 4) * 3);
+  let n = 0;
   let i = 0;
   let bad = false;
   for (; i < length - 4; i += 4) {
-    const [a, b, c, d] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
+    const a = at(i), b = at(i + 1), c = at(i + 2), d = at(i + 3);
     if (a < 0 || b < 0 || c < 0 || d < 0) bad = true;
-    bytes.push(((a << 2) | (b >>> 4)) & 255, ((b << 4) | (c >>> 2)) & 255, ((c << 6) | d) & 255);
+    bytes[n++] = ((a << 2) | (b >>> 4)) & 255;
+    bytes[n++] = ((b << 4) | (c >>> 2)) & 255;
+    bytes[n++] = ((c << 6) | d) & 255;
   }
-  const [a, b, c, d] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
-  if (i < length - 1) { if (a < 0 || b < 0) bad = true; bytes.push(((a << 2) | (b >>> 4)) & 255); }
-  if (i < length - 2) { if (c < 0) bad = true; bytes.push(((b << 4) | (c >>> 2)) & 255); }
-  if (i < length - 3) { if (d < 0) bad = true; bytes.push(((c << 6) | d) & 255); }
-  return bad || bytes.length === 0 ? undefined : Buffer.from(bytes);
+  const a = at(i), b = at(i + 1), c = at(i + 2), d = at(i + 3);
+  if (i < length - 1) { if (a < 0 || b < 0) bad = true; bytes[n++] = ((a << 2) | (b >>> 4)) & 255; }
+  if (i < length - 2) { if (c < 0) bad = true; bytes[n++] = ((b << 4) | (c >>> 2)) & 255; }
+  if (i < length - 3) { if (d < 0) bad = true; bytes[n++] = ((c << 6) | d) & 255; }
+  return bad || n === 0 ? undefined : bytes.subarray(0, n);
 }
 
 /**
@@ -108,7 +122,7 @@ function parseSignatures(values: string[]): SentSignatures {
       if (comma < 0) continue;
       const version = token.slice(0, comma);
       if (version !== 'v1' && version !== 'v1a') continue;
-      const bytes = decodeBase64(token.slice(comma + 1).replace(/,$/, ''));
+      const bytes = decodeBase64(token.endsWith(',') ? token.slice(comma + 1, -1) : token.slice(comma + 1));
       if (version === 'v1' && bytes?.length === SIGNATURE_BYTES) out.v1.push(bytes);
       if (version === 'v1a' && bytes?.length === ED25519_SIGNATURE_BYTES) out.v1a.push(bytes);
     }
@@ -116,11 +130,35 @@ function parseSignatures(values: string[]): SentSignatures {
   return out;
 }
 
-/** The header family of a delivery: `webhook-*` when `webhook-id` was sent, else `svix-*` when `svix-id` was. */
-function familyOf(headers: WebhookHeaders | undefined): { ID: string; TIMESTAMP: string; SIGNATURE: string } {
-  if (headerValues(headers, STANDARD_WEBHOOKS_HEADERS.ID).length > 0) return STANDARD_WEBHOOKS_HEADERS;
-  if (headerValues(headers, SVIX_HEADERS.ID).length > 0) return SVIX_HEADERS;
-  return STANDARD_WEBHOOKS_HEADERS;
+/** The six header names a delivery is read from, in one pass: `webhook-*` first, then `svix-*`. */
+const HEADER_NAMES = [
+  STANDARD_WEBHOOKS_HEADERS.ID, STANDARD_WEBHOOKS_HEADERS.TIMESTAMP, STANDARD_WEBHOOKS_HEADERS.SIGNATURE,
+  SVIX_HEADERS.ID, SVIX_HEADERS.TIMESTAMP, SVIX_HEADERS.SIGNATURE,
+] as const;
+
+/** What a secret verifies: an HMAC key (`v1`) or an Ed25519 public key (`v1a`), or nothing. */
+interface VerifyKeys {
+  hmac?: KeyObject;
+  publicKey?: KeyObject;
+}
+
+const verifyKeys = new Map<string, VerifyKeys>();
+const MAX_CACHED_SECRETS = 1_000;
+
+/**
+ * The keys of a secret, decoded once per secret string and kept (up to 1 000 secrets, then the cache starts
+ * over): the base64 decode and the key object are not paid again on every request. KeyObjects are immutable.
+ */
+function keysOf(secret: string): VerifyKeys {
+  let keys = verifyKeys.get(secret);
+  if (keys === undefined) {
+    const raw = standardWebhooksKey(secret);
+    keys = { hmac: raw ? createSecretKey(raw) : undefined, publicKey: standardWebhooksPublicKey(secret) };
+    raw?.fill(0);
+    if (verifyKeys.size >= MAX_CACHED_SECRETS) verifyKeys.clear();
+    verifyKeys.set(secret, keys);
+  }
+  return keys;
 }
 
 const NO_USABLE_SECRET =
@@ -138,35 +176,48 @@ export function standardWebhooks(options: StandardWebhooksOptions = {}): Signatu
     const { rawBody, headers, secrets, now } = (input ?? {}) as Partial<SignatureInput>;
     const body = bodyBytes(rawBody);
     if (!body) return { valid: false, reason: 'malformed', message: 'request body is not bytes' };
-    const { ID, TIMESTAMP, SIGNATURE } = familyOf(headers);
+    const sentHeaders = headerValuesOf(headers, HEADER_NAMES);
+    // The family: `webhook-*` when `webhook-id` was sent, else `svix-*` when `svix-id` was, else `webhook-*`.
+    const svix = sentHeaders[0].length === 0 && sentHeaders[3].length > 0;
+    const { ID, TIMESTAMP, SIGNATURE } = svix ? SVIX_HEADERS : STANDARD_WEBHOOKS_HEADERS;
+    const [idValues, tsValues, signatureValues] = svix ? sentHeaders.slice(3) : sentHeaders;
 
-    const id = singleHeader(headers, ID);
+    const id = singleValue(idValues, ID);
     if (!id.ok) return { valid: false, reason: id.reason, message: id.reason === 'missing' ? `header ${ID} (or ${SVIX_HEADERS.ID}) is missing` : id.message };
-    const ts = singleHeader(headers, TIMESTAMP);
+    const ts = singleValue(tsValues, TIMESTAMP);
     if (!ts.ok) return { valid: false, reason: ts.reason, message: ts.message };
     const freshness = checkTimestamp(ts.value, { nowMs: clockMs(now), toleranceSeconds });
     if (!freshness.ok && (freshness.reason === 'missing' || freshness.reason === 'malformed')) {
       return { valid: false, reason: freshness.reason, message: `header ${TIMESTAMP}: ${freshness.message}` };
     }
 
-    const sent = parseSignatures(headerValues(headers, SIGNATURE));
+    const sent = parseSignatures(signatureValues);
     if (sent.found === 0) return { valid: false, reason: 'missing', message: `header ${SIGNATURE} is missing or empty` };
     if (sent.v1.length + sent.v1a.length === 0) {
       return { valid: false, reason: 'malformed', message: `header ${SIGNATURE} has no v1,<base64 HMAC-SHA256> or v1a,<base64 Ed25519> signature` };
     }
 
-    const active = activeSecrets(secrets);
-    const hmacKeys = active.map(standardWebhooksKey).filter((k): k is Buffer => k !== undefined);
-    const publicKeys = active.map(standardWebhooksPublicKey).filter((k): k is KeyObject => k !== undefined);
+    const hmacKeys: KeyObject[] = [];
+    const publicKeys: KeyObject[] = [];
+    for (const secret of activeSecrets(secrets)) {
+      const keys = keysOf(secret);
+      if (keys.hmac) hmacKeys.push(keys.hmac);
+      if (keys.publicKey) publicKeys.push(keys.publicKey);
+    }
     if (hmacKeys.length + publicKeys.length === 0) return { valid: false, reason: 'mismatch', message: NO_USABLE_SECRET };
 
-    const content = signedContent(id.value, ts.value, body);
+    // Every HMAC key is tried and every v1 signature compared in constant time, whatever matched before.
+    // The signed content `${id}.${timestamp}.${body}` is streamed into the HMAC, never copied.
+    const prefix = `${id.value}.${ts.value}.`;
     let matched = false;
     for (const key of hmacKeys) {
-      const expected = hmac('sha256', key, content);
+      const expected = createHmac('sha256', key).update(prefix, 'utf8').update(body).digest();
       for (const candidate of sent.v1) if (constantTimeEqual(expected, candidate)) matched = true;
     }
-    for (const key of publicKeys) for (const candidate of sent.v1a) if (!matched && ed25519Verify(key, content, candidate)) matched = true;
+    if (publicKeys.length > 0 && sent.v1a.length > 0) {
+      const content = signedContent(id.value, ts.value, body);
+      for (const key of publicKeys) for (const candidate of sent.v1a) if (!matched && ed25519Verify(key, content, candidate)) matched = true;
+    }
     if (!matched) return { valid: false, reason: 'mismatch', message: `no signature in ${SIGNATURE} matches under any active secret` };
     if (!freshness.ok) return { valid: false, reason: freshness.reason, message: `header ${TIMESTAMP}: ${freshness.message}` };
     return { valid: true, timestamp: freshness.timestamp, eventId: id.value };
