@@ -235,6 +235,21 @@ export class RedisStore implements KeyValueStore {
     });
   }
 
+  /** See {@link KeyValueStore.claimAndTakeTokens}: one script, one round trip. */
+  claimAndTakeTokens(key: string, value: string, ttlMs: number, buckets: TokenBucket[], nowMs?: number): Promise<ClaimAndTokens> {
+    return this.run(async (redis) => {
+      const args: Array<string | number> = [this.k(key)];
+      for (const b of buckets) args.push(this.k(b.key));
+      args.push(value, ttlMs);
+      for (const b of buckets) args.push(b.capacity, b.refillPerSecond);
+      args.push(nowMs === undefined ? '' : Math.floor(nowMs));
+      const reply = await redis.sbClaimAndTakeTokens(buckets.length + 1, ...args);
+      if (reply[0] === 0) return { claimed: false, current: reply[1] ?? null };
+      if (buckets.length === 0) return { claimed: true };
+      return { claimed: true, token: { allowed: reply[1] === 1, remaining: reply[2] ?? 0, retryAfterMs: reply[3] ?? 0 } };
+    });
+  }
+
   async ping() {
     try {
       return (await this.run((redis) => redis.ping())) === 'PONG';
@@ -245,21 +260,5 @@ export class RedisStore implements KeyValueStore {
 
   async close() {
     if (this.ownsClient) this.client.disconnect();
-  }
-
-  /** See {@link KeyValueStore.claimAndTakeTokens}: one script, one round trip. */
-  async claimAndTakeTokens(key: string, value: string, ttlMs: number, buckets: TokenBucket[], nowMs?: number): Promise<ClaimAndTokens> {
-    // The store's ready check, spelled out here so this method stays apart from how the other commands are issued.
-    if (!this.connectedOnce && this.client.status !== 'ready') await this.ready();
-    const redis = this.client;
-    const args: Array<string | number> = [this.k(key)];
-    for (const b of buckets) args.push(this.k(b.key));
-    args.push(value, ttlMs);
-    for (const b of buckets) args.push(b.capacity, b.refillPerSecond);
-    args.push(nowMs === undefined ? '' : Math.floor(nowMs));
-    const reply = await redis.sbClaimAndTakeTokens(buckets.length + 1, ...args);
-    if (reply[0] === 0) return { claimed: false, current: reply[1] ?? null };
-    if (buckets.length === 0) return { claimed: true };
-    return { claimed: true, token: { allowed: reply[1] === 1, remaining: reply[2] ?? 0, retryAfterMs: reply[3] ?? 0 } };
   }
 }

@@ -80,24 +80,23 @@ export async function processJob(rt: DeliveryRuntime, job: DeliveryJob): Promise
   // the slot is taken before the claim: an intent is written only for an attempt about to be made
   const release = rt.attemptSlots ? await rt.attemptSlots.acquire() : undefined;
   let c: Claim;
-  let result: AttemptResult;
+  let result: AttemptResult | undefined;
   try {
     c = await claim(rt, job, sub.url);
-    if (c.kind !== 'begun') {
-      release?.();
-      if (c.kind === 'ended') {
-        await advanceQueue(rt, job);
-        return ACK;
-      }
-      if (c.kind === 'notDue') return later(c.waitMs);
-      throw new Error(`webhooks: delivery ${job.deliveryId} could not be claimed (${c.kind})`);
-    }
     // 4
-    const headers = deliveryHeaders(secrets, c.delivery.deliveryId, Math.floor(rt.options.now() / 1000), body);
-    result = await attemptDelivery(sub.url, headers, body, rt.options);
+    if (c.kind === 'begun') {
+      const headers = deliveryHeaders(secrets, c.delivery.deliveryId, Math.floor(rt.options.now() / 1000), body);
+      result = await attemptDelivery(sub.url, headers, body, rt.options);
+    }
   } finally {
     release?.();
   }
+  if (c.kind === 'ended') {
+    await advanceQueue(rt, job);
+    return ACK;
+  }
+  if (c.kind === 'notDue') return later(c.waitMs);
+  if (c.kind !== 'begun' || !result) throw new Error(`webhooks: delivery ${job.deliveryId} could not be claimed (${c.kind})`);
   let d = c.delivery;
   const verdict = judgeAttempt(result);
   rt.onAttempt?.(verdict.kind === 'succeeded' ? 'succeeded' : 'failed', job.storedAt === undefined ? undefined : rt.options.now() - job.storedAt);
