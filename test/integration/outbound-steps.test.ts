@@ -2,7 +2,6 @@
 import { PlatformError } from '../../src/errors';
 import { defineIntegration } from '../../src/integration';
 import { telegramSecretToken } from '../../src/security';
-import { newCounters } from '../../src/integration/outbound/counters';
 import { EventOutbox, publishEvent } from '../../src/integration/outbound/events';
 import { idempotencyStoreKey, withIdempotency } from '../../src/integration/outbound/idempotency';
 import { resolveOutboundOptions } from '../../src/integration/outbound/options';
@@ -10,12 +9,9 @@ import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_LIMITS, rateLimitFor, takeRateLimitTok
 import { scrubSecrets } from '../../src/integration/outbound/scrub';
 import { sendMessage, type SendPipeline } from '../../src/integration/outbound/send-message';
 import { MemoryStore } from '../../src/store';
-import type { IntegrationConfig } from '../../src/types';
 
-const quietLogger = () => ({ warn: jest.fn(), error: jest.fn(), info: jest.fn() });
-const channel = (over: Partial<IntegrationConfig> = {}): IntegrationConfig => ({
-  id: 'c1', tenantId: 't1', platform: 'telegram', credentials: { token: 'TOKEN-123456' }, secrets: ['whsec_abcdef'], settings: {}, status: 'active', ...over,
-});
+import { channel, pipeline as sendPipeline, quietLogger, type Recorded } from './outbound/send/helpers';
+
 const idem = { ttlMs: 60_000, claimTtlMs: 10_000, waitMs: 2_000, pollMs: 5 };
 
 describe('withIdempotency', () => {
@@ -118,21 +114,9 @@ describe('scrubSecrets', () => {
 });
 
 describe('sendMessage pipeline', () => {
-  function pipeline(over: Partial<SendPipeline> = {}): SendPipeline & { events: Array<{ channel: string; payload: Record<string, unknown>; msgID: string }> } {
-    const events: Array<{ channel: string; payload: Record<string, unknown>; msgID: string }> = [];
-    const publish = async (c: string, p: unknown, o: { msgID: string }) => { events.push({ channel: c, payload: p as Record<string, unknown>, msgID: o.msgID }); };
-    const logger = quietLogger();
-    return {
-      events,
-      integration: 'tg', platform: 'telegram', channels: { sent: 'ns.sent', failed: 'ns.failed' },
-      lookupChannel: async (id) => (id === 'c1' ? channel() : null),
-      store: new MemoryStore(),
-      send: async (message) => ({ messageId: `m-${message.conversationId}`, metadata: { echo: 'TOKEN-123456' } }),
-      publish, outbox: new EventOutbox(publish, logger, 1000), logger,
-      options: resolveOutboundOptions('t', { retry: { initialDelayMs: 1, maxDelayMs: 5 } }), counters: newCounters(),
-      ...over,
-    };
-  }
+  // the platform echoes the credential in the answer's metadata
+  const pipeline = (over: Partial<SendPipeline> = {}): Recorded =>
+    sendPipeline({ send: async (message) => ({ messageId: `m-${message.conversationId}`, metadata: { echo: 'TOKEN-123456' } }), ...over });
 
   it('transforms, sends and publishes message.sent; metadata scrubbed', async () => {
     const p = pipeline({ transform: (m) => ({ ...m, conversationId: `${m.conversationId}!` }) });
