@@ -1,5 +1,5 @@
 /**
- * Redis round trips per send, counted by the test's own redis-server (INFO commandstats): a send with an
+ * Redis round trips per send, counted on the test's own redis-server (MONITOR): a send with an
  * idempotency key costs two — the claim with the first token (one script), and the claim's end — where it
  * cost three before (SET NX, the token script, the end); a duplicate costs one (the claim answers the value).
  */
