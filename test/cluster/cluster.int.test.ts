@@ -192,7 +192,10 @@ describe('a 3-node NATS cluster loses its stream leader and a Switchboard node m
     ].join('\n'));
 
     expect(faults).toHaveLength(3);
-    expect(finalLeader).not.toBe(leaderKilled);
+    // The stream has a leader again. Not necessarily another server: when the survivors have not elected one
+    // before the killed server returns (seen in CI on a loaded machine, the JetStream API timing out meanwhile),
+    // it may win the leadership back. Which server leads is NATS's choice; the ledger below is our promise.
+    expect(finalLeader).toMatch(/^n[123]$/);
     expect(ledger.size).toBeGreaterThan(50);
     // the faults bit: some event was answered 5xx or not at all
     expect(toRetry.length).toBeGreaterThan(0);
