@@ -77,4 +77,6 @@ async function main(): Promise<void> {
   server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
 }
 
+// SIGTERM → exit, so a --cpu-prof profile (BENCH_PROFILE) is written
+process.once('SIGTERM', () => process.exit(0));
 main().catch((err) => { console.error(err); process.exit(1); });

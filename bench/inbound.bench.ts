@@ -57,13 +57,13 @@ const autocannon = require('autocannon') as Autocannon; // eslint-disable-line @
 // ── role: the Switchboard server (child process) ──────────────────────────────
 async function serveSwitchboard(port: number, natsUrl: string, redisUrl: string): Promise<void> {
   const { ServiceBroker } = await import('moleculer');
-  const ApiGateway = (await import('moleculer-web')).default;
   const sdk = { ...(await import('../src/index.js')), ...(await import('../src/entries/gateway.js')) };
   const channel = { id: 'c1', tenantId: 't', platform: 'bench', credentials: {}, secrets: [SECRET], settings: {}, status: 'active' as const };
   const broker = new ServiceBroker(sdk.createBrokerConfig({
     env: { NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), SWITCHBOARD_NAMESPACE: SB_NAMESPACE, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_NODE_ID: 'bench-sb' },
   }));
-  broker.createService({ name: 'api', mixins: [ApiGateway], settings: { port, ip: '127.0.0.1', routes: sdk.webhookRoutes(), log4XXResponses: false } });
+  // the SDK's gateway as users run it (createGatewayService is built on it): moleculer-web + gatewayMixin's hardening
+  broker.createService({ name: 'api', mixins: [sdk.gatewayMixin()], settings: { port, ip: '127.0.0.1', routes: sdk.webhookRoutes(), log4XXResponses: false } });
   type Body = { id: string; messages: Array<{ id: string; chat: string; from: string; text: string }> };
   broker.createService(sdk.defineIntegration({
     name: 'bench',
@@ -319,7 +319,7 @@ async function drive(): Promise<void> {
     }
     if (wanted('baseline')) {
       const port = await freePort();
-      add('baseline', port, await child([String(port), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, `baseline-inbound-server.${ext}`)), signedRequest('baseline'));
+      add('baseline', port, await child([String(port), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, `baseline-inbound-server.${ext}`), true), signedRequest('baseline'));
     }
     if (wanted('stock')) {
       const port = await freePort();

@@ -11,6 +11,7 @@ import ApiGateway from 'moleculer-web';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors';
 import { errorBody, writeErrorBody, type ErrorBody } from './error-response';
 import { trackReadiness } from './readiness';
+import { laneHandler, runLane, type FoundAlias } from './webhook-lane';
 
 /** Default time allowed for a request's headers: 10 s (Node's own default is 60 s, checked every 30 s). */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -111,9 +112,9 @@ function allowedMethods(gateway: Gateway, path: string): string[] {
 /**
  * Checks made before moleculer-web sees the request: no Host on HTTP/1.1, a target that is not a path,
  * or a path that does not percent-decode → 400; a method that no route takes → 405 with `Allow` when the path exists, else 404.
- * Returns the error to answer, or null to go on.
+ * Returns the error to answer, or the alias found (false: none, moleculer-web routes it) to go on.
  */
-function frontCheck(gateway: Gateway, req: IncomingMessage): { error: Error; allow?: string[] } | null {
+function frontCheck(gateway: Gateway, req: IncomingMessage): { error: Error; allow?: string[] } | { found: FoundAlias | false } {
   // Node's own Host check answers a bare 400; it is off (`requireHostHeader: false`) and made here instead.
   if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
     return { error: new BadRequestError('an HTTP/1.1 request needs a Host header') };
@@ -130,7 +131,10 @@ function frontCheck(gateway: Gateway, req: IncomingMessage): { error: Error; all
   }
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   const method = req.method ?? '';
-  if (ROUTED_METHODS.includes(method) && (gateway.resolveAlias(path, method) || allowedMethods(gateway, path).length === 0)) return null;
+  if (ROUTED_METHODS.includes(method)) {
+    const found = gateway.resolveAlias(path, method) as FoundAlias | false;
+    if (found || allowedMethods(gateway, path).length === 0) return { found };
+  }
   const allow = allowedMethods(gateway, path);
   if (allow.length === 0) return { error: new NotFoundError('no such endpoint') };
   return { error: new MethodNotAllowedError(`${method} is not allowed here; use ${allow.join(' or ')}`, { allow }), allow };
@@ -187,11 +191,19 @@ export function gatewayMixin(): ServiceSchema {
         }
       },
       httpHandler(this: Gateway, req: IncomingMessage, res: ServerResponse, next?: unknown) {
-        const refused = frontCheck(this, req);
-        // In middleware mode (Express), a path that is not ours belongs to the next handler.
-        if (refused && typeof next === 'function' && (refused.error as { code?: unknown }).code === 404) return Promise.resolve((next as () => unknown)());
-        if (refused) {
-          writeErrorBody(res, errorBody(refused.error), refused.allow);
+        const checked = frontCheck(this, req);
+        if ('error' in checked) {
+          // In middleware mode (Express), a path that is not ours belongs to the next handler.
+          if (typeof next === 'function' && (checked.error as { code?: unknown }).code === 404) return Promise.resolve((next as () => unknown)());
+          writeErrorBody(res, errorBody(checked.error), checked.allow);
+          return Promise.resolve();
+        }
+        // a webhook POST to a route as webhookRoutes() made it skips the `api.rest` call (webhook-lane.ts)
+        try {
+          const lane = next === undefined ? laneHandler(this, checked.found) : undefined;
+          if (lane) return runLane(this, lane, checked.found as FoundAlias, req, res);
+        } catch (err) {
+          answerError.call(this, req, res, err);
           return Promise.resolve();
         }
         return apiGatewayMethods.httpHandler.call(this, req, res, next);

@@ -11,6 +11,7 @@ import { serviceCallError } from './service-errors';
 import { DEFAULT_DISCOVERY_GRACE_MS } from './readiness';
 import { frontDoorFields } from '../integration/inbound/request';
 import { localWebhookTarget, receiveLocally } from './local-receive';
+import { laneAlias } from './webhook-lane';
 import { checkContentType, DEFAULT_BODY_TIMEOUT_MS, forwardedHeaders, queryOf, readRawBody, requestOrigin } from './webhook-body';
 
 /** Default URL prefix of the webhook routes. */
@@ -147,7 +148,8 @@ export function webhookRoutes(options: WebhookRoutesOptions = {}) {
       // Plain (non-async) functions: lodash's isFunction, run by moleculer-web on every request, is slow on an
       // AsyncFunction (it rewrites its Symbol.toStringTag each time).
       aliases: {
-        'POST /:integration/:channelId': function (this: Gateway, req: WebRequest, res: ServerResponse) { void receive.call(this, req, res); },
+        // the gateway may run `receive` directly (webhook-lane.ts)
+        'POST /:integration/:channelId': laneAlias(receive as never),
         'GET /:integration/:channelId': function (this: Gateway, req: WebRequest, res: ServerResponse) { void verify.call(this, req, res); },
       },
       onError(this: Gateway, req: IncomingMessage, res: ServerResponse, err: unknown) {

@@ -20,6 +20,8 @@ export interface BrokerOptions {
   transporter?: boolean;
   /** Let channel URLs reach loopback (local fake platforms). Default false, as in production. */
   allowPrivateNetworks?: boolean;
+  /** Moleculer's tracing options. Default off. */
+  tracing?: ConstructorParameters<typeof ServiceBroker>[0] extends infer O ? O extends { tracing?: infer T } ? T : never : never;
 }
 
 /** A broker as `createBrokerConfig` would make it, plus the channels middleware on JetStream. */
@@ -32,6 +34,7 @@ export function makeBroker(o: BrokerOptions): ServiceBroker {
     validator: true,
     metadata: { [RUNTIME_METADATA_KEY]: { namespace: o.namespace, natsUrl: o.natsUrl, redisUrl: o.redisUrl, allowPrivateNetworks: o.allowPrivateNetworks } },
     middlewares: [createChannelsMiddleware({ namespace: o.namespace, nats: o.natsUrl, publishTimeoutMs: 1_500 })],
+    ...(o.tracing ? { tracing: o.tracing } : {}),
   });
   for (const s of o.services ?? []) broker.createService(s);
   return broker;
