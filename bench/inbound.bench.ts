@@ -125,6 +125,23 @@ async function serveStock(port: number, natsUrl: string): Promise<void> {
   process.send?.('ready');
 }
 
+// ── BENCH_HEAP=<dir>: where the Switchboard process allocates (V8's sampling heap profiler, collected objects included) ──
+let heapSession: import('node:inspector').Session | undefined;
+function startHeapProfile(): void {
+  const { Session } = require('node:inspector') as typeof import('node:inspector'); // eslint-disable-line @typescript-eslint/no-require-imports
+  heapSession = new Session();
+  heapSession.connect();
+  heapSession.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+}
+function writeHeapProfile(): Promise<void> {
+  const session = heapSession;
+  if (!session) return Promise.resolve();
+  return new Promise((resolve) => session.post('HeapProfiler.stopSampling', (err, res) => {
+    if (!err) writeFileSync(join(process.env.BENCH_HEAP!, `switchboard-${process.pid}.heapprofile`), JSON.stringify((res as { profile: unknown }).profile));
+    resolve();
+  }));
+}
+
 // ── role: the driver ──────────────────────────────────────────────────────────
 /** BENCH_PROFILE=<dir>: the Switchboard process writes a CPU profile there (`node --cpu-prof`) when the run ends. */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
@@ -385,7 +402,8 @@ async function drive(): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--serve' || argv[0] === '--serve-stock') process.once('SIGTERM', () => process.exit(0));
+if (argv[0] === '--serve' || argv[0] === '--serve-stock') process.once('SIGTERM', () => void writeHeapProfile().finally(() => process.exit(0)));
+if (argv[0] === '--serve' && process.env.BENCH_HEAP) startHeapProfile();
 if (argv[0] === '--serve-stock') serveStock(Number(argv[1]), argv[2]).catch((err) => { console.error(err); process.exit(1); });
 else if (argv[0] === '--serve') serveSwitchboard(Number(argv[1]), argv[2], argv[3]).catch((err) => { console.error(err); process.exit(1); });
 else drive().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

@@ -2,8 +2,10 @@
  * Send benchmark: throughput of `i_sendMessage` (channel lookup, idempotency key and token bucket in
  * Redis, sendMessage with retries, `message.sent` stored in JetStream with its PubAck) against a fake
  * Telegram Bot API, beside a hand-written `fetch` loop doing the same HTTP requests — in one run,
- * alternating rounds, same concurrency. Prints sends/s, p50/p99 and the ratio for three platform
- * latencies: 0 ms (the SDK's whole overhead shows), 20 ms, and 100 ms (a chat API's usual answer time).
+ * alternating rounds, same concurrency. Two Switchboard senders: the shipped `telegram()` integration (its
+ * Bot API client, what a team configures and runs), and an integration whose own `sendMessage` calls `fetch`
+ * like the loop (so the pipeline's overhead shows alone). Prints sends/s, p50/p99 and the ratio to the loop for
+ * three platform latencies: 0 ms (the SDK's whole overhead shows), 20 ms, and 100 ms (a chat API's usual answer time).
  *
  *   npm run bench:send       # BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONCURRENCY=50 BENCH_LATENCIES=0,20,100; BENCH_NO_WRITE=1 skips BENCHMARKS.md
  */
@@ -14,7 +16,7 @@ import { join } from 'node:path';
 import { ServiceBroker } from 'moleculer';
 import { startNats, startRedis } from '../test/harness/servers';
 import { startFakeTelegram } from '../test/integration/outbound-platform';
-import { RUNTIME_METADATA_KEY, defineIntegration, telegramSecretToken, type IntegrationConfig, type OutboundMessage } from '../src/index';
+import { RUNTIME_METADATA_KEY, defineIntegration, telegram, telegramSecretToken, type IntegrationConfig, type OutboundMessage } from '../src/index';
 import { createChannelsMiddleware } from '../src/entries/channels';
 import { channelRegistry } from '../src/entries/registry';
 import { ensureOk } from '../src/entries/retry';
@@ -23,7 +25,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '0,20,100').split(',').map(Number);
-/** BENCH_PROFILE_SIDE=sdk|fetch: run only that side (warm-up and rounds), for a CPU profile of it alone (`node --cpu-prof`). */
+/** BENCH_PROFILE_SIDE=sdk|own|fetch: run only that side (shipped telegram(), own sendMessage, the loop) for a CPU profile of it alone (`node --cpu-prof`). */
 const PROFILE_SIDE = process.env.BENCH_PROFILE_SIDE;
 const TOKEN = '123456:BENCH-TOKEN';
 const NAMESPACE = 'benchsend';
@@ -150,7 +152,8 @@ async function main(): Promise<void> {
   const pids = { platform: platform.proc.pid ?? 0, nats: serverPid(nats.port), redis: serverPid(redis.port) };
   const broker = new ServiceBroker({
     nodeID: 'bench-send', logger: false, validator: true,
-    metadata: { [RUNTIME_METADATA_KEY]: { namespace: NAMESPACE, natsUrl: nats.url, redisUrl: redis.url } },
+    // the fake platform is on loopback: the shipped integration's guarded client must be allowed to reach it
+    metadata: { [RUNTIME_METADATA_KEY]: { namespace: NAMESPACE, natsUrl: nats.url, redisUrl: redis.url, allowPrivateNetworks: true } },
     middlewares: [createChannelsMiddleware({ namespace: NAMESPACE, nats: nats.url }) as never],
   });
   broker.createService(defineIntegration({
@@ -171,22 +174,32 @@ async function main(): Promise<void> {
       return { messageId: String(body.result.message_id) };
     },
   }));
+  // the shipped Telegram integration (its Bot API client), queue off as above: the call answers once sent
+  broker.createService(defineIntegration(telegram({ outbound: { queue: { enabled: false } } })));
   await broker.start();
+  // a bucket far above the offered load: the Redis round trip is measured, not a throttle
+  const rateLimit = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
   await channelRegistry(broker).create({
-    id: 'bench', tenantId: 'bench', platform: 'telegram', credentials: { token: TOKEN },
-    // a bucket far above the offered load: the Redis round trip is measured, not a throttle
-    settings: { apiBase: platform.url, rateLimit: { capacity: 1_000_000, refillPerSecond: 1_000_000 } },
+    id: 'bench', tenantId: 'bench', platform: 'telegram', credentials: { token: TOKEN }, settings: { apiBase: platform.url, rateLimit },
+  });
+  await channelRegistry(broker).create({
+    id: 'bench-tg', tenantId: 'bench', platform: 'telegram', credentials: { botToken: TOKEN }, secrets: ['bench-secret-token'],
+    settings: { apiBaseUrl: platform.url, rateLimit },
   });
 
-  const sdkSend = (i: number) => broker.call('tg.i_sendMessage', { channelId: 'bench', message: text(i), idempotencyKey: `k-${Date.now()}-${i}` });
-  const rawSend = (i: number) => handSend(platform.url, text(i), `k-${Date.now()}-${i}`);
+  const sides = [
+    { name: 'i_sendMessage, shipped telegram()', send: (i: number) => broker.call('telegram.i_sendMessage', { channelId: 'bench-tg', message: text(i), idempotencyKey: `t-${Date.now()}-${i}` }) },
+    { name: 'i_sendMessage, own sendMessage (fetch)', send: (i: number) => broker.call('tg.i_sendMessage', { channelId: 'bench', message: text(i), idempotencyKey: `k-${Date.now()}-${i}` }) },
+    { name: 'hand-written fetch', send: (i: number) => handSend(platform.url, text(i), `h-${Date.now()}-${i}`) },
+  ];
+  const [shipped, own, loop] = sides;
 
   const rows: string[] = [];
   const summary: string[] = [];
   for (const latency of LATENCIES) {
     await platform.setLatency(latency);
     if (PROFILE_SIDE) {
-      const one = PROFILE_SIDE === 'fetch' ? rawSend : sdkSend;
+      const one = (PROFILE_SIDE === 'fetch' ? loop : PROFILE_SIDE === 'own' ? own : shipped)!.send;
       await drive(one);
       for (let r = 0; r < ROUNDS; r++) {
         const { value, cpu } = await measureCpu(pids, () => drive(one));
@@ -194,28 +207,29 @@ async function main(): Promise<void> {
       }
       continue;
     }
-    await drive(sdkSend); // warm-up (JIT, connections, streams)
-    await drive(rawSend);
-    const sdk: Result[] = [];
-    const raw: Result[] = [];
+    for (const side of sides) await drive(side.send); // warm-up (JIT, connections, streams)
+    const results: Result[][] = sides.map(() => []);
     const measured = async (one: (i: number) => Promise<unknown>): Promise<Result> => {
       const { value, cpu } = await measureCpu(pids, () => drive(one));
       return { ...value, cpu };
     };
     for (let r = 0; r < ROUNDS; r++) {
-      // Alternate which side goes first, so a slow stretch of a shared machine does not always land on one side.
-      if (r % 2 === 0) { sdk.push(await measured(sdkSend)); raw.push(await measured(rawSend)); }
-      else { raw.push(await measured(rawSend)); sdk.push(await measured(sdkSend)); }
-      console.log(`latency ${latency} ms, round ${r + 1}: i_sendMessage ${sdk[r]!.perSecond.toFixed(0)}/s ${cpuText(sdk[r]!)}, fetch ${raw[r]!.perSecond.toFixed(0)}/s ${cpuText(raw[r]!)}`);
+      // Rotate which side goes first, so a slow stretch of a shared machine does not always land on one side.
+      for (let k = 0; k < sides.length; k++) {
+        const i = (k + r) % sides.length;
+        results[i]!.push(await measured(sides[i]!.send));
+      }
+      console.log(`latency ${latency} ms, round ${r + 1}: ${sides.map((side, i) => `${side.name} ${results[i]![r]!.perSecond.toFixed(0)}/s ${cpuText(results[i]![r]!)}`).join('; ')}`);
     }
-    const s = { perSecond: median(sdk.map((x) => x.perSecond)), p50: median(sdk.map((x) => x.p50)), p99: median(sdk.map((x) => x.p99)), errors: sdk.reduce((a, x) => a + x.errors, 0) };
-    const h = { perSecond: median(raw.map((x) => x.perSecond)), p50: median(raw.map((x) => x.p50)), p99: median(raw.map((x) => x.p99)), errors: raw.reduce((a, x) => a + x.errors, 0) };
-    const ratio = s.perSecond / h.perSecond;
-    const sc = cpuPerSend(sdk);
-    const hc = cpuPerSend(raw);
-    rows.push(`| ${latency} ms | i_sendMessage | ${s.perSecond.toFixed(0)} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.errors} | ${sc.self} | ${sc.redis} | ${sc.nats} | ${sc.platform} | **${ratio.toFixed(2)}×** |`);
-    rows.push(`| ${latency} ms | hand-written fetch | ${h.perSecond.toFixed(0)} | ${h.p50.toFixed(1)} | ${h.p99.toFixed(1)} | ${h.errors} | ${hc.self} | ${hc.redis} | ${hc.nats} | ${hc.platform} | 1.00× |`);
-    summary.push(`platform latency ${latency} ms: ratio ${ratio.toFixed(2)}× (${s.perSecond.toFixed(0)} vs ${h.perSecond.toFixed(0)} sends/s)`);
+    const med = (xs: Result[]) => ({ perSecond: median(xs.map((x) => x.perSecond)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0) });
+    const loopRate = med(results[2]!).perSecond;
+    sides.forEach((side, i) => {
+      const m = med(results[i]!);
+      const c = cpuPerSend(results[i]!);
+      const ratio = m.perSecond / loopRate;
+      rows.push(`| ${latency} ms | ${side.name} | ${m.perSecond.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.errors} | ${c.self} | ${c.redis} | ${c.nats} | ${c.platform} | ${i < 2 ? `**${ratio.toFixed(2)}×**` : '1.00×'} |`);
+      if (i < 2) summary.push(`platform latency ${latency} ms: ${side.name} ${ratio.toFixed(2)}× the fetch loop (${m.perSecond.toFixed(0)} vs ${loopRate.toFixed(0)} sends/s)`);
+    });
   }
 
   const table = [

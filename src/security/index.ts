@@ -23,6 +23,6 @@ export { addressList, clientAddress, parseCidr, normalizeAddress, splitAddressLi
 export type { AddressList } from './sources';
 export { verifyOrThrow } from './verify-or-throw';
 export type { VerifiedSignature } from './verify-or-throw';
-export { isInternalAddress, checkOutboundUrl, guardedFetch } from './outbound-url';
+export { isInternalAddress, checkOutboundUrl, guardedFetch, guardedRequest } from './outbound-url';
 export type { OutboundUrlPolicy, GuardedRequestInit } from './outbound-url';
 export { createGuardedDispatcher, guardedDispatcher, guardedConnector, guardedLookup, URL_NOT_ALLOWED } from './guarded-dispatcher';

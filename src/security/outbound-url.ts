@@ -112,8 +112,11 @@ export interface GuardedRequestOptions {
   /**
    * Deadline of the whole exchange, in ms: connect, status and headers, and the body read. A status that has not
    * arrived by then rejects with `GuardedRequestTimeoutError`; a body still arriving is cut (`timedOut`).
+   * Optional when `signal` bounds the request instead (no timer of its own then).
    */
-  deadlineMs: number;
+  deadlineMs?: number;
+  /** The caller's abort (e.g. a retry attempt's signal): the request rejects with its reason, a body being read is cut. */
+  signal?: AbortSignal;
   /** Bytes of the answer's body read at most; the rest is never downloaded (the connection is dropped). */
   maxBodyBytes: number;
   /** An undici dispatcher from `createGuardedDispatcher`; default the shared guarded one of the policy. */
@@ -160,26 +163,39 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
 export async function guardedRequest(raw: unknown, options: GuardedRequestOptions, policy: OutboundUrlPolicy = {}): Promise<GuardedResponse> {
   const url = parseOutboundUrl(raw, policy);
   const dispatcher = options.dispatcher ?? guardedDispatcher(policy);
-  const deadline = new AbortController();
+  const { deadlineMs, signal: caller } = options;
+  if (caller?.aborted) throw caller.reason;
+  // one signal for undici: the caller's as is, or a controller fired by the deadline (and by the caller's)
   let expired = false;
-  const timer = setTimeout(() => { expired = true; deadline.abort(); }, options.deadlineMs);
+  let timer: NodeJS.Timeout | undefined;
+  let signal = caller;
+  const onAbort = () => deadline?.abort(caller!.reason);
+  const deadline = deadlineMs === undefined ? undefined : new AbortController();
+  if (deadline) {
+    timer = setTimeout(() => { expired = true; deadline.abort(); }, deadlineMs);
+    caller?.addEventListener('abort', onAbort, { once: true });
+    signal = deadline.signal;
+  }
   try {
     let res: Dispatcher.ResponseData;
     try {
       res = await dispatcher.request({
         origin: url.origin, path: `${url.pathname}${url.search}`, method: options.method ?? 'GET',
-        headers: options.headers, body: options.body, signal: deadline.signal,
+        headers: options.headers, body: options.body, signal,
       });
     } catch (err) {
-      if (expired) throw new GuardedRequestTimeoutError(options.deadlineMs);
+      if (expired) throw new GuardedRequestTimeoutError(deadlineMs!);
+      if (caller?.aborted) throw caller.reason;
       const refusal = findRefusal(err);
       if (refusal) throw refused(policy, refusal);
       throw err;
     }
     const read = await readBodyCapped(res.body, options.maxBodyBytes, () => expired);
+    if (caller?.aborted) throw caller.reason;
     return { status: res.statusCode, headers: flatHeaders(res.headers), ...read };
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
+    if (deadline) caller?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -148,6 +148,29 @@ describe('guardedRequest', () => {
     }
   });
 
+  it('the caller\'s signal, with no deadline: aborting mid-body rejects with its reason (nothing partial is answered)', async () => {
+    const signal = AbortSignal.timeout(400);
+    const started = Date.now();
+    const err = await guardedRequest(`${base}/slow-body`, { maxBodyBytes: 4096, signal }, open).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('TimeoutError');
+    expect(err).toBe(signal.reason);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('the caller\'s signal beside a deadline: whichever fires first decides', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    setTimeout(() => controller.abort(reason), 200);
+    await expect(guardedRequest(`${base}/slow-body`, { deadlineMs: 5_000, maxBodyBytes: 4096, signal: controller.signal }, open)).rejects.toBe(reason);
+    // the deadline first: the body read so far, timedOut, as without a signal
+    const res = await guardedRequest(`${base}/slow-body`, { deadlineMs: 300, maxBodyBytes: 4096, signal: new AbortController().signal }, open);
+    expect(res).toMatchObject({ status: 200, timedOut: true });
+    // an already aborted signal: no request at all
+    const before = hits.length;
+    await expect(guardedRequest(`${base}/x`, { maxBodyBytes: 10, signal: AbortSignal.abort(reason) }, open)).rejects.toBe(reason);
+    expect(hits.length).toBe(before);
+  });
+
   it('a connection refused rejects with the connection error (its code kept)', async () => {
     const spare = createServer();
     await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r));

@@ -1,10 +1,10 @@
 /** The Bot API client: `POST <apiBaseUrl>/bot<token>/<method>` with JSON, `{ ok, result }` unwrapped, errors typed. */
 import { ConfigError, PlatformError } from '../../errors';
-import { guardedFetch, type GuardedRequestInit } from '../../security';
+import { guardedRequest } from '../../security';
 import { DEFAULT_TELEGRAM_API_BASE_URL, type BotApiResponse, type TelegramChannel } from './types';
 
-/** At most this many bytes of a Bot API answer are read. */
-const MAX_ANSWER_CHARS = 4 * 1024 * 1024;
+/** At most this many bytes of a Bot API answer are read (the rest is never downloaded). */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** `<bot id>:<secret>` as BotFather issues it. */
 const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{10,200}$/;
 
@@ -83,22 +83,17 @@ function parseAnswer(text: string): BotApiResponse<unknown> | undefined {
  */
 export async function callBotApi<T>(channel: TelegramChannel, method: string, params: Record<string, unknown> = {}, options: BotApiCallOptions = {}): Promise<T> {
   const url = `${apiBaseUrlOf(channel)}/bot${botTokenOf(channel)}/${method}`;
-  const init: RequestInit = {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-    redirect: 'manual',
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
-  // A channel's own apiBaseUrl is the tenant's: guarded against internal addresses. Telegram's is not.
-  const response = channel.settings?.apiBaseUrl === undefined
-    ? await fetch(url, init)
-    : await guardedFetch(url, init as GuardedRequestInit, { allowPrivateNetworks: options.allowPrivateNetworks === true });
-  const text = (await response.text()).slice(0, MAX_ANSWER_CHARS);
+  // undici's request, not fetch (no web streams: a fraction of the CPU per call). A channel's own apiBaseUrl is
+  // the tenant's: guarded against internal addresses. Telegram's own origin is not. Redirects are never followed.
+  const response = await guardedRequest(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params), maxBodyBytes: MAX_ANSWER_BYTES, signal: options.signal,
+  }, { allowPrivateNetworks: channel.settings?.apiBaseUrl === undefined || options.allowPrivateNetworks === true });
+  const ok = response.status >= 200 && response.status < 300;
+  const text = response.body.toString('utf8');
   const body = parseAnswer(text);
-  if (body?.ok === true && response.ok) return body.result as T;
+  if (body?.ok === true && ok) return body.result as T;
   if (body && body.ok === false) {
-    const status = Number.isInteger(body.error_code) && body.error_code >= 400 && body.error_code <= 599 ? body.error_code : (response.ok ? 500 : response.status);
+    const status = Number.isInteger(body.error_code) && body.error_code >= 400 && body.error_code <= 599 ? body.error_code : (ok ? 500 : response.status);
     const description = typeof body.description === 'string' ? body.description.slice(0, 500) : `HTTP ${response.status}`;
     const retryAfter = body.parameters?.retry_after;
     const migrateTo = body.parameters?.migrate_to_chat_id;
@@ -110,5 +105,5 @@ export async function callBotApi<T>(channel: TelegramChannel, method: string, pa
       ...(reason ? { reason } : {}),
     });
   }
-  throw new PlatformError(`telegram ${method} failed with HTTP ${response.status}`, { status: response.ok ? 502 : response.status, method, body: text.slice(0, 500) });
+  throw new PlatformError(`telegram ${method} failed with HTTP ${response.status}`, { status: ok ? 502 : response.status, method, body: text.slice(0, 500) });
 }
