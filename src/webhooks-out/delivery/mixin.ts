@@ -11,6 +11,7 @@ import type { HistoryStore } from '../history/types';
 import type { SubscriptionLookup } from '../types';
 import { deliveryActions } from './actions';
 import { defaultLookup } from './default-lookup';
+import { sharedMatches } from './shared-match';
 import { fanOut } from './fan-out';
 import { conversationOf } from './ordering';
 import { KeyedSerial } from './serial';
@@ -144,7 +145,8 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
       const broker = this.broker;
       const options = resolveDeliveryOptions(o, o.allowPrivateNetworks ?? brokerRuntime(broker).allowPrivateNetworks);
       const rt: DeliveryRuntime = {
-        lookup: o.lookup ? o.lookup(broker) : defaultLookupOrNone(broker, this.logger),
+        // the fan-out's match reads shared per turn (shared-match.ts)
+        lookup: sharedMatches(o.lookup ? o.lookup(broker) : defaultLookupOrNone(broker, this.logger)),
         history: o.history ? o.history(broker) : createHistoryStore(broker, { retentionMs: o.historyRetentionMs }),
         options,
         publishJob: async (job, msgId) => { await broker.sendToChannel(deliver, job, { msgID: msgId }); },
