@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect, DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
 import { freePort, startNats, startRedis } from '../test/harness/servers';
+import { procCpuMs, procRssMb, serverPid } from './proc';
 
 const SECRET = 'bench-secret';
 const CONNECTIONS = 50;
@@ -60,7 +61,7 @@ async function serveSwitchboard(port: number, natsUrl: string, redisUrl: string)
   const sdk = { ...(await import('../src/index.js')), ...(await import('../src/entries/gateway.js')) };
   const channel = { id: 'c1', tenantId: 't', platform: 'bench', credentials: {}, secrets: [SECRET], settings: {}, status: 'active' as const };
   const broker = new ServiceBroker(sdk.createBrokerConfig({
-    env: { NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), SWITCHBOARD_NAMESPACE: SB_NAMESPACE, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_NODE_ID: 'bench-sb' },
+    env: { NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), SWITCHBOARD_NAMESPACE: process.env.BENCH_SB_NAMESPACE ?? SB_NAMESPACE, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_NODE_ID: `bench-sb-${process.pid}` },
   }));
   // the SDK's gateway as users run it (createGatewayService is built on it): moleculer-web + gatewayMixin's hardening
   broker.createService({ name: 'api', mixins: [sdk.gatewayMixin()], settings: { port, ip: '127.0.0.1', routes: sdk.webhookRoutes(), log4XXResponses: false } });
@@ -146,9 +147,9 @@ function writeHeapProfile(): Promise<void> {
 /** BENCH_PROFILE=<dir>: the Switchboard process writes a CPU profile there (`node --cpu-prof`) when the run ends. */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 
-function child(args: string[], script: string, profile = false, nodeFlags: string[] = []): Promise<ChildProcess> {
+function child(args: string[], script: string, profile = false, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<ChildProcess> {
   const execArgv = [...(COMPILED ? [] : ['--import', 'tsx']), ...nodeFlags, ...(profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
-  const proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     proc.once('message', () => resolve(proc));
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -174,15 +175,6 @@ async function startNode(port: number, natsUrl: string, redisUrl: string): Promi
   throw new Error('npm start\'s node did not answer /health within 60 s');
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
 let counter = 0;
 /** A generic-integration webhook (Standard Webhooks headers) for the `npm start` node, one message, unique id. */
 function standardRequest(target: string) {
@@ -204,29 +196,26 @@ function signedRequest(target: string) {
   };
 }
 
-interface Totals { reqs: number[]; p50: number[]; p99: number[]; rss: number; ok: number; bad: number; cpuMs: number; requests: number }
-
-/** CPU time (user + system) the process has used, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
+interface Totals { reqs: number[]; p50: number[]; p99: number[]; rss: number; ok: number; bad: number; cpuMs: number; serversMs: number; requests: number }
 
 interface Target { name: string; url: string; pid: number; totals: Totals; request: (req: Record<string, unknown>) => Record<string, unknown> }
 
+/** pids of the nats-server and redis-server every target shares: their CPU per request is the rest of a request's cost. */
+let serverPids: number[] = [];
+const serversCpuMs = () => serverPids.reduce((a, pid) => a + procCpuMs(pid), 0);
+
 async function round({ name, url, pid, totals, request }: Target, seconds: number, record: boolean): Promise<void> {
   let peak = 0;
-  const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 200);
-  const cpuBefore = cpuMs(pid);
+  const timer = setInterval(() => { peak = Math.max(peak, procRssMb(pid)); }, 200);
+  const cpuBefore = procCpuMs(pid);
+  const serversBefore = serversCpuMs();
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [{ setupRequest: request }] });
-  const cpu = cpuMs(pid) - cpuBefore;
+  const cpu = procCpuMs(pid) - cpuBefore;
+  const servers = serversCpuMs() - serversBefore;
   clearInterval(timer);
   if (!record) return;
   totals.cpuMs += cpu;
+  totals.serversMs += servers;
   totals.requests += r.requests.total;
   totals.reqs.push(r.requests.total / r.duration);
   totals.p50.push(r.latency.p50);
@@ -234,7 +223,7 @@ async function round({ name, url, pid, totals, request }: Target, seconds: numbe
   totals.rss = Math.max(totals.rss, peak);
   totals.ok += r.requests.total - r.non2xx;
   totals.bad += r.non2xx + r.errors + r.timeouts;
-  console.log(`  ${name.padEnd(11)} ${(r.requests.total / r.duration).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  CPU ${((cpu * 1000) / r.requests.total).toFixed(0)} µs/req`);
+  console.log(`  ${name.padEnd(11)} ${(r.requests.total / r.duration).toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  CPU ${((cpu * 1000) / r.requests.total).toFixed(0)} µs/req (+ nats/redis ${((servers * 1000) / r.requests.total).toFixed(0)})`);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -323,7 +312,8 @@ async function drive(): Promise<void> {
     await jsm.streams.add({ name: 'benchbase', subjects: [BASE_SUBJECT], retention: RetentionPolicy.Limits, storage: StorageType.File, duplicate_window: 120_000 * NANOS, discard: DiscardPolicy.Old, max_msgs: 1_000_000 });
     await nc.close();
 
-    const totals = (): Totals => ({ reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, requests: 0 });
+    serverPids = [serverPid(nats.port), serverPid(redis.port)];
+    const totals = (): Totals => ({ reqs: [], p50: [], p99: [], rss: 0, ok: 0, bad: 0, cpuMs: 0, serversMs: 0, requests: 0 });
     const ext = COMPILED ? 'js' : 'ts';
     const targets: Target[] = [];
     const add = (name: string, port: number, proc: ChildProcess, request: Target['request']) => {
@@ -333,6 +323,13 @@ async function drive(): Promise<void> {
     if (wanted('switchboard')) {
       const port = await freePort();
       add('switchboard', port, await child(['--serve', String(port), nats.url, redis.url], __filename, true, START_NODE_FLAGS), signedRequest('switchboard'));
+    }
+    // BENCH_AB='NAME=value ...': a second Switchboard process with that environment, in the same alternating rounds
+    // (an A/B of a change behind an environment switch, both sides under the same machine load)
+    if (process.env.BENCH_AB) {
+      const env = { ...Object.fromEntries(process.env.BENCH_AB.split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string])), BENCH_SB_NAMESPACE: `${SB_NAMESPACE}b` };
+      const port = await freePort();
+      add('switchboard-b', port, await child(['--serve', String(port), nats.url, redis.url], __filename, true, START_NODE_FLAGS, env), signedRequest('switchboard-b'));
     }
     if (wanted('baseline')) {
       const port = await freePort();
@@ -357,32 +354,36 @@ async function drive(): Promise<void> {
 
     const stored: Record<string, number> = {
       switchboard: await storedCount(nats.url, `${SB_NAMESPACE}.processing.message.received`).catch(() => NaN),
+      'switchboard-b': await storedCount(nats.url, `${SB_NAMESPACE}b.processing.message.received`).catch(() => NaN),
       baseline: await storedCount(nats.url, BASE_SUBJECT),
       stock: await storedCount(nats.url, STOCK_SUBJECT),
       'npm-start': await storedCount(nats.url, `${START_NAMESPACE}.processing.message.received`).catch(() => NaN),
     };
     const labels: Record<string, string> = {
       switchboard: 'Switchboard (gateway + defineIntegration, NATS transporter)',
+      'switchboard-b': `Switchboard with ${process.env.BENCH_AB ?? ''}`,
       baseline: 'hand-written node:http peer (bench/baseline-inbound-server.ts)',
       stock: 'stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)',
       'npm-start': 'the `npm start` node on NATS + Redis (every service, `generic` integration, Standard Webhooks)',
     };
     const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
     const row = (t: Target) =>
-      `| ${labels[t.name]} | ${mean(t.totals.reqs).toFixed(0)} (${range(t.totals.reqs)}) | ${mean(t.totals.p50).toFixed(1)} | ${mean(t.totals.p99).toFixed(1)} | ${((t.totals.cpuMs * 1000) / t.totals.requests).toFixed(0)} | ${t.totals.rss.toFixed(0)} | ${t.totals.bad} | ${stored[t.name]} |`;
+      `| ${labels[t.name]} | ${mean(t.totals.reqs).toFixed(0)} (${range(t.totals.reqs)}) | ${mean(t.totals.p50).toFixed(1)} | ${mean(t.totals.p99).toFixed(1)} | ${((t.totals.cpuMs * 1000) / t.totals.requests).toFixed(0)} | ${((t.totals.serversMs * 1000) / t.totals.requests).toFixed(0)} | ${t.totals.rss.toFixed(0)} | ${t.totals.bad} | ${stored[t.name]} |`;
     const by = Object.fromEntries(targets.map((t) => [t.name, t.totals]));
     const cpuPer = (t: Totals) => t.cpuMs / t.requests;
+    const allPer = (t: Totals) => (t.cpuMs + t.serversMs) / t.requests;
     const compare = (a: string, b: string, what: string) => by[a] && by[b]
-      ? `**${labels[a].split(' (')[0]} / ${what}: ${(mean(by[a].reqs) / mean(by[b].reqs)).toFixed(2)}×** req/s; p99 ${mean(by[a].p99).toFixed(1)} ms vs ${mean(by[b].p99).toFixed(1)} ms; CPU per request ${(cpuPer(by[a]) / cpuPer(by[b])).toFixed(2)}× ${what}'s.`
+      ? `**${labels[a].split(' (')[0]} / ${what}: ${(mean(by[a].reqs) / mean(by[b].reqs)).toFixed(2)}×** req/s; p99 ${mean(by[a].p99).toFixed(1)} ms vs ${mean(by[b].p99).toFixed(1)} ms; CPU per request ${(cpuPer(by[a]) / cpuPer(by[b])).toFixed(2)}× ${what}'s (with nats-server and redis-server: ${(allPer(by[a]) / allPer(by[b])).toFixed(2)}×).`
       : '';
     const table = [
       `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}) · load average ${Math.min(...load).toFixed(2)}–${Math.max(...load).toFixed(2)} · autocannon ${CONNECTIONS} connections · ${ROUNDS} alternating rounds × ${SECONDS} s after a 2 s warm-up each · one webhook (1 message) per request, unique event ids · nats-server and redis-server on the same machine (file-backed streams) · servers compiled by scripts/compile.js; Switchboard processes run with ${START_NODE_FLAGS.join(' ') || 'no node flags'}.`,
       '',
-      '| server | req/s mean (round range) | p50 ms | p99 ms | CPU µs/req | peak RSS MB | non-2xx/errors | messages stored (incl. warm-up) |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| server | req/s mean (round range) | p50 ms | p99 ms | CPU µs/req | + nats-server, redis-server µs/req | peak RSS MB | non-2xx/errors | messages stored (incl. warm-up) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...targets.map(row),
       '',
       compare('switchboard', 'baseline', 'the peer'),
+      compare('switchboard-b', 'switchboard', 'Switchboard'),
       compare('switchboard', 'stock', 'the stock path'),
       compare('npm-start', 'baseline', 'the peer'),
       compare('npm-start', 'stock', 'the stock path'),

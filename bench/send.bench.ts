@@ -10,7 +10,8 @@
  *   npm run bench:send       # BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONCURRENCY=50 BENCH_LATENCIES=0,20,100; BENCH_NO_WRITE=1 skips BENCHMARKS.md
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { procCpuMs, serverPid } from './proc';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBroker } from 'moleculer';
@@ -55,29 +56,8 @@ function startPlatform(): Promise<{ proc: ChildProcess; url: string; setLatency(
   });
 }
 
-/** CPU time (user + system) a process has used, in µs (Linux /proc; clock ticks of 10 ms). */
-function cpuMicros(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** The pid of the server process listening on `port` (found by its command line; the harness does not expose it). */
-function serverPid(port: number): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // redis-server rewrites its title to `redis-server 127.0.0.1:<port>`; nats-server keeps `-p <port>`.
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const args = cmd.split(/[\0 ]/);
-      if (/(nats|redis)-server/.test(args[0]!) && (args.includes(String(port)) || args.some((a) => a.endsWith(`:${port}`)))) return Number(entry);
-    } catch { /* gone */ }
-  }
-  return 0;
-}
+/** CPU time of a process in µs (bench/proc.ts; 10 ms ticks), 0 when it is gone. */
+const cpuMicros = (pid: number): number => (Number.isNaN(procCpuMs(pid)) ? 0 : procCpuMs(pid) * 1000);
 
 /** CPU µs of each process over `fn`: this process (driver, broker, fetch loop), the platform, nats-server, redis-server. */
 interface CpuUse { self: number; platform: number; nats: number; redis: number }

@@ -22,7 +22,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +29,7 @@ import type { ServiceBroker } from 'moleculer';
 import { Agent, request as undiciRequest } from 'undici';
 import { channelNames } from '../src/channels';
 import { startNats, startRedis } from '../test/harness/servers';
+import { procCpuMs, serverPid } from './proc';
 import { runMatchBench } from './subscription-match.bench';
 import { FAST, TestLookup, makeBroker, startWebhooksNode, type WebhooksNode } from '../test/webhooks-out/delivery/helpers';
 import { deliveryMixin } from '../src/webhooks-out/delivery';
@@ -49,25 +49,6 @@ const PROFILE = process.env.BENCH_PROFILE_DIR;
 const LOOKUP = process.env.BENCH_LOOKUP ?? 'store';
 
 // ── CPU time of a process ─────────────────────────────────────────────────────
-const TICK_MS = 10; // CLK_TCK 100
-/** utime + stime of `pid` in ms, from /proc (10 ms ticks). */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS; // fields 14 and 15 of stat
-}
-/** The pid of the server process listening on `port` (found by its command line). */
-function serverPid(bin: string, port: number): number {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      // redis-server rewrites its command line to "redis-server 127.0.0.1:<port>"
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(bin) && new RegExp(`[ :]${port}( |$)`).test(cmd)) return Number(d);
-    } catch { /* gone */ }
-  }
-  throw new Error(`no ${bin} process on port ${port}`);
-}
 const selfCpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 // ── the event payload, the same bytes for both sides ─────────────────────────
@@ -253,7 +234,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'subscriber') return serveSubscriber();
   if (process.argv[2] === 'node') return serveNode();
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
-  const env = { natsUrl: nats.url, redisUrl: redis.url, natsPid: serverPid('nats-server', nats.port), redisPid: serverPid('redis-server', redis.port) };
+  const env = { natsUrl: nats.url, redisUrl: redis.url, natsPid: serverPid(nats.port), redisPid: serverPid(redis.port) };
   const [subscriber, node] = await Promise.all([startChild<{ count: number; lags: number[]; cpuMs: number; first: number }>('subscriber'), startChild<{ cpuMs: number }>('node', PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [])]);
   const rows: string[] = [];
   const cpuRows: string[] = [];
