@@ -72,8 +72,9 @@ function eventIdOf(raw: RawDelivery | undefined): string {
 
 function storedAtOf(raw: RawDelivery | undefined): number {
   const ns = raw?.info?.timestampNanos;
-  // ms with µs precision: the order of events stored in the same millisecond is kept
-  const ms = ns ? Number(BigInt(ns) / 1_000n) / 1_000 : NaN;
+  // ms with µs precision: the order of events stored in the same millisecond is kept (µs since the epoch stay
+  // exact in a double; the digits are cut as text, without a BigInt per event)
+  const ms = ns && /^\d{4,}$/.test(ns) ? Number(ns.slice(0, -3)) / 1_000 : NaN;
   return Number.isFinite(ms) && ms > 0 ? ms : Date.now();
 }
 
