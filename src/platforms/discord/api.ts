@@ -3,7 +3,7 @@ import type { Service } from 'moleculer';
 import { PlatformError } from '../../errors';
 import { parseRetryAfter } from '../../retry';
 import type { IntegrationConfig } from '../../types';
-import { apiBase, platformFetch } from '../shared/api';
+import { apiBase, parseOrText, platformRequest } from '../shared/api';
 
 /** Discord's REST base; a channel's `settings.apiBaseUrl` replaces it. */
 export const DISCORD_API_BASE = 'https://discord.com/api/v10';
@@ -25,15 +25,14 @@ export async function callDiscord(
   service: Service, channel: IntegrationConfig, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string,
   options: { body?: unknown; auth?: string; signal?: AbortSignal } = {},
 ): Promise<Record<string, unknown> | undefined> {
-  const response = await platformFetch(service, `${apiBase(channel, DISCORD_API_BASE)}${path}`, {
+  // undici's request, not fetch: no web streams or Response, a fraction of the CPU per call
+  const response = await platformRequest(service, `${apiBase(channel, DISCORD_API_BASE)}${path}`, {
     method,
     headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.auth ? { authorization: options.auth } : {}) },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    signal: options.signal,
   });
-  const text = await response.text().catch(() => '');
-  let body: unknown;
-  try { body = text ? JSON.parse(text) : undefined; } catch { body = text; }
+  const body = parseOrText(response.text);
   if (response.ok) return body as Record<string, unknown> | undefined;
   const code = (body as { code?: unknown } | undefined)?.code;
   const retryAfterMs = response.status === 429 ? discordRetryAfterMs(body, response.headers) : undefined;
