@@ -6,7 +6,27 @@ import { parseRetryAfter } from './retry-after';
 export const MAX_ERROR_BODY_CHARS = 2_000;
 
 /**
- * Resolves for a 2xx `Response`; otherwise reads (a bounded part of) the body and throws a
+ * The `PlatformError` of a non-2xx answer: `<what> failed with HTTP <status>`, `data.status`, `data.retryAfterMs`
+ * (from `Retry-After`) and `data.body` (the first characters, parsed when JSON) — whichever client read it.
+ */
+export function httpStatusError(what: string, status: number, retryAfter: string | null | undefined, text: string): PlatformError {
+  const kept = text.slice(0, MAX_ERROR_BODY_CHARS);
+  let body: unknown = kept;
+  try {
+    body = kept ? JSON.parse(kept) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  return new PlatformError(`${what} failed with HTTP ${status}`, {
+    status,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(body !== undefined ? { body } : {}),
+  });
+}
+
+/**
+ * Resolves for a 2xx `Response`; otherwise reads (a bounded part of) the body and throws {@link httpStatusError}'s
  * `PlatformError` with `status`, `retryAfterMs` (from `Retry-After`) and `body` (parsed JSON when it is JSON).
  */
 export async function ensureOk(response: Response, what = 'platform request'): Promise<Response> {
@@ -17,16 +37,5 @@ export async function ensureOk(response: Response, what = 'platform request'): P
   } catch {
     // the body is a nice-to-have on an error
   }
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  throw new PlatformError(`${what} failed with HTTP ${response.status}`, {
-    status: response.status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    ...(body !== undefined ? { body } : {}),
-  });
+  throw httpStatusError(what, response.status, response.headers.get('retry-after'), text);
 }

@@ -1,7 +1,7 @@
 /** What every shipped platform shares: its API base (a channel's `settings.apiBaseUrl`) and the guarded request to it. */
 import type { Service } from 'moleculer';
-import { ConfigError, PlatformError } from '../../errors';
-import { MAX_ERROR_BODY_CHARS, parseRetryAfter } from '../../retry';
+import { ConfigError } from '../../errors';
+import { httpStatusError } from '../../retry/http';
 import { guardedFetch, guardedRequest, type GuardedRequestInit, type OutboundUrlPolicy } from '../../security';
 import { runtimeOf } from '../../store';
 import type { IntegrationConfig } from '../../types';
@@ -105,15 +105,7 @@ function headersOf(flat: Record<string, string>): Headers {
  * (the first characters, parsed when JSON) — so retries and callers see the same error whichever client made it.
  */
 export function ensureAnswerOk(answer: PlatformAnswer, what: string): void {
-  if (answer.ok) return;
-  const text = answer.text.slice(0, MAX_ERROR_BODY_CHARS);
-  const body = parseOrText(text);
-  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
-  throw new PlatformError(`${what} failed with HTTP ${answer.status}`, {
-    status: answer.status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    ...(body !== undefined ? { body } : {}),
-  });
+  if (!answer.ok) throw httpStatusError(what, answer.status, answer.headers.get('retry-after'), answer.text);
 }
 
 /** A body as JSON when it parses, else as text; `undefined` when empty. */
