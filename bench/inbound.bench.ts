@@ -7,11 +7,13 @@
  * integration and Standard Webhooks signatures). All servers run as child processes on one nats-server and one
  * redis-server started here, compiled to JS by scripts/compile.js (no tsx at run time); the Switchboard bench
  * process gets the node flags `npm start` uses. BENCH_PROFILE=<dir> writes CPU profiles of both Switchboard
- * processes. Prints req/s, p50/p99 latency, CPU µs/request, peak RSS and the ratios; writes the table to
+ * processes and the peer. Prints req/s, p50/p99 latency, CPU µs/request, peak RSS and the ratios; writes the table to
  * BENCHMARKS.md under `## Inbound webhooks`.
  *
  *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file;
- *                              # BENCH_ONLY=switchboard,baseline runs only those targets
+ *                              # BENCH_ONLY=switchboard,baseline runs only those targets;
+ *                              # BENCH_AB='NAME=value' adds a Switchboard process with that env (an A/B in one run);
+ *                              # BENCH_HEAP=<dir> writes a sampling heap profile of the Switchboard process
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -242,8 +244,13 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 const FINDINGS = `Run it with \`npm run bench:inbound\` (it compiles the servers with \`scripts/compile.js\`, starts its own nats-server and
 redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,baseline,stock,npm-start\` picks rows;
 \`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
-Switchboard process and the \`npm start\` node). The last row is the node \`npm start\` runs, started with package.json's
-own command on the same NATS and Redis. Switchboard and the peer do the same work per
+Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
+process (collected objects included: where it allocates); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
+with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load). The last
+row is the node \`npm start\` runs, started with package.json's own command on the same NATS and Redis. The
+Switchboard process runs the SDK's gateway as users do (\`gatewayMixin()\` + \`webhookRoutes()\`). The nats-server +
+redis-server column is their CPU over the target's rounds per request: the rest of what a request costs the
+machine. Switchboard and the peer do the same work per
 request: read the raw body, HMAC-SHA256 verify (constant time), JSON parse, Redis \`SET NX PX\` claim, one JetStream
 publish with a msg id awaiting the PubAck, mark the claim done, answer JSON. The stock path skips the Redis claim
 and the msg id (no de-duplication) and checks the HMAC in an action behind moleculer-web's raw body parser.
@@ -282,8 +289,23 @@ Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request
   id.timestamp.body streamed into the HMAC; in profiles 34 → 21 µs/request, most of the rest \`createHmac\`).
 - **Timers**: the body deadline (408) and the in-process call timeout share one unref'd timer armed for the
   earliest pending deadline (\`src/gateway/deadlines.ts\`) instead of a \`setTimeout\`/\`clearTimeout\` pair each.
+- **The webhook lane** (fourth pass, 2026-12-02): the last framework cost in the profile was moleculer-web's
+  \`api.rest\` action call per request (a Moleculer context through every broker middleware, the route's promise
+  and three response listeners, the middleware chain; ~14 µs self plus its garbage). \`gatewayMixin\`'s
+  \`httpHandler\`, which already resolves the alias for its method check, now runs a \`webhookRoutes()\` POST handler
+  directly when nothing would see the difference (src/gateway/webhook-lane.ts; tracing on, a route \`use\`,
+  hooks, auth, CORS or a rate limit keep the standard path). Same answers, compared request by request in
+  test/gateway/webhook-lane.int.test.ts. Three runs before it: 0.83–0.88× the peer's req/s, CPU/request
+  1.21–1.27×; after: 1.00–1.04×, 0.99–1.04× (the peer moved 167–205 µs/request between those runs).
+- **Measured and not kept** (fourth pass, \`BENCH_AB\`, same rounds): ioredis without auto-pipelining, one write
+  per command as the peer does: 0.93× the req/s, 1.06× the CPU per request of auto-pipelining.
+- **The \`npm start\` node** also runs the tenant-webhooks fan-out, which reads every stored message back: its
+  subscription reads are now shared by the events of one tenant and type taken up in the same turn
+  (src/webhooks-out/delivery/shared-match.ts), one Redis read per pulled batch instead of one per event. With
+  the \`webhooks\` service removed from that node, its CPU/request fell ~6 % (1.26 → 1.19× the peer's, one pair of runs).
 - On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running; load
-  average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.`;
+  average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.
+  On 2026-12-02 the machine itself varied: the peer alone measured 133–220 µs/request from run to run.`;
 
 function writeSection(table: string): void {
   const file = join(ROOT, 'BENCHMARKS.md');
