@@ -60,9 +60,13 @@ export async function keepMissed(rt: DeliveryRuntime, job: DeliveryJob): Promise
   });
 }
 
-/** The composer: answers how many deliveries went to active subscriptions. A failure rejects (the event is retried; nothing doubles). */
-export async function fanOut(rt: DeliveryRuntime, e: FanOutEvent): Promise<number> {
-  const subs = await matching(rt, e);
+/**
+ * The composer: answers how many deliveries went to active subscriptions. A failure rejects (the event is retried;
+ * nothing doubles). `matched`: step 1 already started (the consumer starts it before the event's turn in its
+ * conversation's queue, so the reads of queued events are made together).
+ */
+export async function fanOut(rt: DeliveryRuntime, e: FanOutEvent, matched: Promise<Subscription[]> = matching(rt, e)): Promise<number> {
+  const subs = await matched;
   await Promise.all(subs.map((s) => (s.status === 'active' ? enqueueJob(rt, jobFor(e, s)) : keepMissed(rt, jobFor(e, s)))));
   return subs.filter((s) => s.status === 'active').length;
 }

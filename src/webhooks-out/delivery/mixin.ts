@@ -12,7 +12,7 @@ import type { SubscriptionLookup } from '../types';
 import { deliveryActions } from './actions';
 import { defaultLookup } from './default-lookup';
 import { sharedMatches } from './shared-match';
-import { fanOut } from './fan-out';
+import { fanOut, matching } from './fan-out';
 import { conversationOf } from './ordering';
 import { KeyedSerial } from './serial';
 import { deliverChannel, subscriptionDisabledChannel, type DeliveryJob } from './job';
@@ -113,7 +113,12 @@ export function deliveryMixin(o: DeliveryMixinOptions = {}): Partial<ServiceSche
         const conversation = conversationOf(payload);
         const event = { eventType, eventId: eventIdOf(raw), tenantId: payload.tenantId, data: payload, storedAt: storedAtOf(raw) };
         const rt = deliveryRuntime(this);
-        await serial.run(conversation === undefined ? undefined : `${payload.tenantId}\0${conversation}`, () => fanOut(rt, event));
+        // The match starts now, not when the event's turn in its conversation comes: the events queued behind one
+        // another share one subscription read (shared-match.ts) instead of one read each, in turn. Only the jobs
+        // are made in stream order.
+        const matched = matching(rt, event);
+        matched.catch(() => undefined); // awaited in its turn; a failure is handled there
+        await serial.run(conversation === undefined ? undefined : `${payload.tenantId}\0${conversation}`, () => fanOut(rt, event, matched));
       },
     };
   }

@@ -13,7 +13,7 @@ import { subscriptionDisabledChannel } from '../../../src/webhooks-out/delivery/
 import { readStream } from '../../integration/outbound-stack';
 import { createHistoryStore, type HistoryStore } from '../../../src/webhooks-out/history';
 import {
-  TestLookup, newSecret, ok, publishReceived, runtimeOfNode, sleep, startSubscriber, startWebhooksNode, status, verifyWith, waitFor,
+  TestLookup, makeBroker, newSecret, ok, publishReceived, runtimeOfNode, sleep, startSubscriber, startWebhooksNode, status, verifyWith, waitFor,
   type Subscriber, type WebhooksNode,
 } from './helpers';
 
@@ -95,6 +95,36 @@ describe('a delivery', () => {
     await sleep(800);
     expect(s.sub.received).toHaveLength(2);
     expect(new Set(s.sub.received.map((r) => r.headers['webhook-id'])).size).toBe(2);
+  });
+});
+
+describe('fan-out reads', () => {
+  test('a backlog of one conversation shares its subscription reads (not one read per event, in turn); every event is delivered once, in order', async () => {
+    const ns = freshNamespace('wh');
+    const sub = await startSubscriber();
+    open.push(sub);
+    // a first node makes the stream and the fan-out's durable consumer, then stops: the events wait in the stream
+    const first = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup: new TestLookup() });
+    await first.stop();
+    const publisher = makeBroker({ nodeID: `${ns}-p`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url });
+    await publisher.start();
+    open.push({ stop: () => publisher.stop() });
+    const events = 40;
+    for (let e = 0; e < events; e++) await publishReceived(publisher, ns, { eventId: `e${e}`, conversationId: 'c1', text: `m${e}` });
+
+    let reads = 0;
+    const lookup = new (class extends TestLookup {
+      override async match(tenantId: string, eventType: string, o: { includeDisabled?: boolean } = {}) { reads++; return super.match(tenantId, eventType, o); }
+    })();
+    lookup.add({ id: 'sub_1', url: sub.url, ordering: 'conversation' });
+    const node = await startWebhooksNode({ nodeID: `${ns}-b`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup });
+    open.push(node);
+    await waitFor(`${events} deliveries`, () => sub.received.length >= events);
+    await sleep(300);
+    expect(sub.received.map((r) => (r.body.data as { message: { content: { text: string } } }).message.content.text))
+      .toEqual(Array.from({ length: events }, (_, e) => `m${e}`));
+    // taken up in a few pulled batches: a read per batch (one each, in turn, before)
+    expect(reads).toBeLessThan(events / 2);
   });
 });
 
