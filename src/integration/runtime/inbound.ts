@@ -86,7 +86,12 @@ export function createInboundRuntime<TPayload, TChannel extends IntegrationConfi
     publicUrl: (channel, request) => publicUrlOf(channel, request, publicUrl),
     answer: answers.length > 0 ? (webhook, stored, fallback) => answerStoredWebhook(answerRouting, webhook, stored, fallback) : undefined,
   };
-  const pipeline = (ctx: Context): InboundPipeline => ({ ...base, lookupChannel: (channelId) => lookup(channelId, ctx) });
+  // per request only the channel lookup is new (it carries the context): the rest is read through the prototype, not copied
+  const pipeline = (ctx: Context): InboundPipeline => {
+    const p = Object.create(base) as InboundPipeline;
+    p.lookupChannel = (channelId) => lookup(channelId, ctx);
+    return p;
+  };
   return {
     options,
     pipeline,
@@ -125,7 +130,7 @@ async function recordedReceive(service: Service, pipeline: InboundPipeline, requ
   };
   let result: ReceiveWebhookResult;
   try {
-    result = await receiveWebhook({ ...pipeline, verify }, request);
+    result = await receiveWebhook(Object.assign(Object.create(pipeline) as InboundPipeline, { verify }), request);
   } catch (error) {
     await record({ error });
     throw error;
