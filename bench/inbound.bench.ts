@@ -316,10 +316,12 @@ Before issue 12 (quiet machine): 0.68–0.72× the peer's req/s, CPU per request
   1.21–1.27×; after: 1.00–1.04×, 0.99–1.04× (the peer moved 167–205 µs/request between those runs).
 - **Measured and not kept** (fourth pass, \`BENCH_AB\`, same rounds): ioredis without auto-pipelining, one write
   per command as the peer does: 0.93× the req/s, 1.06× the CPU per request of auto-pipelining.
-- **The \`npm start\` node** also runs the tenant-webhooks fan-out, which reads every stored message back: its
-  subscription reads are now shared by the events of one tenant and type taken up in the same turn
-  (src/webhooks-out/delivery/shared-match.ts), one Redis read per pulled batch instead of one per event. With
-  the \`webhooks\` service removed from that node, its CPU/request fell ~6 % (1.26 → 1.19× the peer's, one pair of runs).
+- **The \`npm start\` node** also runs the tenant-webhooks fan-out, which reads every stored message back. Each
+  round now waits for every process to go idle and counts that CPU (the fan-out's backlog used to drain into the
+  next target's round). The fan-out starts an event's match when it takes the event up and shares one read among
+  the events taken up together (src/webhooks-out/delivery/shared-match.ts): 481 → 388 µs of the node's CPU per
+  request, 248 → 165 µs of nats-server's and redis-server's. Without the \`webhooks\` service the node measured
+  232 + 74 µs (one run): the fan-out of every message costs that node ~155 µs, and the servers ~90 µs, per message.
 - On two shared CPUs (load generator, nats-server and redis-server on the same cores, other jobs running; load
   average 4–6 during these runs) the req/s numbers move ±30 % between rounds; the CPU µs/req column is steadier.
   On 2026-12-02 the machine itself varied: the peer alone measured 133–220 µs/request from run to run.`;
