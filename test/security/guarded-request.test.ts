@@ -1,56 +1,51 @@
 /** guardedRequest against a local server: the SSRF guards of guardedFetch, one deadline, a capped body read. */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { UnsafeUrlError } from '../../src';
 import { guardedRequest, GuardedRequestTimeoutError } from '../../src/security/outbound-url';
 import { URL_NOT_ALLOWED } from '../../src/security/guarded-dispatcher';
+import { startRecordingServer, type Hit, type RecordingServer } from '../harness/recording-server';
 
 const MB = 1024 * 1024;
-let server: Server;
+let server: RecordingServer;
 let base: string;
-const hits: Array<{ url: string; method: string; headers: Record<string, unknown>; body: string }> = [];
+let hits: Hit[];
 let bigWritten = 0;
 let bigFinished = false;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      hits.push({ url: req.url ?? '', method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      if (req.url === '/redirect') { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }); res.end(); return; }
-      if (req.url === '/headers') { res.writeHead(503, [['retry-after', '7'], ['x-a', '1'], ['x-a', '2']]); res.end('busy'); return; }
-      if (req.url === '/big') {
-        bigWritten = 0;
-        bigFinished = false;
-        res.writeHead(200, { 'content-length': String(50 * MB) });
-        const chunk = Buffer.alloc(64 * 1024, 'x');
-        const pump = () => {
-          while (bigWritten < 50 * MB) {
-            bigWritten += chunk.length;
-            if (!res.write(chunk)) { res.once('drain', pump); return; }
-          }
-          bigFinished = true;
-          res.end();
-        };
-        pump();
-        return;
-      }
-      if (req.url === '/slow-body') {
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.write('first ');
-        const t = setInterval(() => { if (!res.destroyed) res.write('.'); }, 100);
-        res.on('close', () => clearInterval(t));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    });
+  server = await startRecordingServer((req, res) => {
+    if (req.url === '/redirect') { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }); res.end(); return; }
+    if (req.url === '/headers') { res.writeHead(503, [['retry-after', '7'], ['x-a', '1'], ['x-a', '2']]); res.end('busy'); return; }
+    if (req.url === '/big') {
+      bigWritten = 0;
+      bigFinished = false;
+      res.writeHead(200, { 'content-length': String(50 * MB) });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (bigWritten < 50 * MB) {
+          bigWritten += chunk.length;
+          if (!res.write(chunk)) { res.once('drain', pump); return; }
+        }
+        bigFinished = true;
+        res.end();
+      };
+      pump();
+      return;
+    }
+    if (req.url === '/slow-body') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first ');
+      const t = setInterval(() => { if (!res.destroyed) res.write('.'); }, 100);
+      res.on('close', () => clearInterval(t));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, hits } = server);
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(() => server.close());
 beforeEach(() => { hits.length = 0; });
 
 const open = { allowPrivateNetworks: true };

@@ -1,36 +1,29 @@
 /** platformRequest against a local server: the SSRF policy of the broker's runtime, the caller's abort, readable headers, ensureOk's error. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Service } from 'moleculer';
 import { PlatformError, RUNTIME_METADATA_KEY, UnsafeUrlError } from '../../../src';
 import { ensureOk } from '../../../src/retry';
 import { ensureAnswerOk, platformRequest } from '../../../src/platforms/shared/api';
+import { startRecordingServer, type Hit, type RecordingServer } from '../../harness/recording-server';
 
-let server: Server;
+let server: RecordingServer;
 let base: string;
-const hits: Array<{ url: string; method: string; headers: Record<string, unknown>; body: string }> = [];
+let hits: Hit[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      hits.push({ url: req.url ?? '', method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      if (req.url === '/hang') return; // never answers: only the caller's signal ends it
-      if (req.url === '/limited') {
-        res.writeHead(429, [['content-type', 'application/json'], ['retry-after', '3'], ['x-ratelimit-reset-after', '1.5'], ['x-a', '1'], ['x-a', '2']]);
-        res.end('{"message":"slow down","retry_after":1.5}');
-        return;
-      }
-      if (req.url === '/not-json') { res.writeHead(502, { 'content-type': 'text/html' }); res.end('<html>bad gateway</html>'); return; }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    });
+  server = await startRecordingServer((req, res) => {
+    if (req.url === '/hang') return; // never answers: only the caller's signal ends it
+    if (req.url === '/limited') {
+      res.writeHead(429, [['content-type', 'application/json'], ['retry-after', '3'], ['x-ratelimit-reset-after', '1.5'], ['x-a', '1'], ['x-a', '2']]);
+      res.end('{"message":"slow down","retry_after":1.5}');
+      return;
+    }
+    if (req.url === '/not-json') { res.writeHead(502, { 'content-type': 'text/html' }); res.end('<html>bad gateway</html>'); return; }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, hits } = server);
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(() => server.close());
 beforeEach(() => { hits.length = 0; });
 
 /** Just what platformRequest reads of a service: the broker's runtime metadata and the logger. */
