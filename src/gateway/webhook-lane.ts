@@ -17,7 +17,8 @@ type Handler = (this: unknown, req: IncomingMessage, res: ServerResponse) => Pro
 type Route = { opts?: Record<string, unknown>; middlewares?: unknown[]; cors?: unknown; rateLimit?: unknown; authentication?: unknown; authorization?: unknown };
 /** What moleculer-web's `resolveAlias` returns. */
 export type FoundAlias = { alias: { handler?: unknown; route?: Route }; params?: Record<string, string> };
-type Gateway = { broker: ServiceBroker; settings: Record<string, unknown> };
+/** The gateway service as the lane reads it (`settings` typed loosely: Moleculer 0.14 and 0.15 type it differently). */
+type Gateway = { broker: ServiceBroker; settings: object };
 type LaneRequest = IncomingMessage & { $ctx?: Context; $params?: unknown; $route?: unknown; $service?: unknown };
 
 /** Alias functions made by {@link laneAlias} → the handler they run. */
@@ -40,7 +41,7 @@ export function laneHandler(gateway: Gateway, found: FoundAlias | false | null |
   if (!handler || !route?.opts) return undefined;
   if ((route.middlewares?.length ?? 0) > 0 || route.cors || route.rateLimit || route.authentication || route.authorization) return undefined;
   for (const key in route.opts) if (!OWN_OPTIONS.has(key) && route.opts[key] !== undefined) return undefined;
-  if (gateway.settings.rootCallOptions || gateway.broker.isTracingEnabled()) return undefined;
+  if ((gateway.settings as { rootCallOptions?: unknown }).rootCallOptions || gateway.broker.isTracingEnabled()) return undefined;
   return handler;
 }
 
