@@ -106,6 +106,15 @@ describe('the webhook lane', () => {
     expect(lane.seen.rest).toBe(1);
   });
 
+  it('a route the user extended with a hook keeps moleculer-web\'s path, and the hook runs', async () => {
+    let hooked = 0;
+    const routes = webhookRoutes().map((r) => ({ ...r, onBeforeCall: () => { hooked++; } }));
+    const extended = await node(routes);
+    expect((await postAcme(extended.url, 'c1', acmeBody(`ev-${uid()}`, 'hi'))).status).toBe(200);
+    expect(extended.seen.rest).toBe(1);
+    expect(hooked).toBe(1);
+  });
+
   it('with tracing on, a webhook keeps its api.rest call (and span)', async () => {
     const traced = await node(webhookRoutes(), { tracing: true });
     expect((await postAcme(traced.url, 'c1', acmeBody(`ev-${uid()}`, 'hi'))).status).toBe(200);
