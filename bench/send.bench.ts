@@ -57,7 +57,7 @@ function startPlatform(): Promise<{ proc: ChildProcess; url: string; setLatency(
 }
 
 /** CPU time of a process in µs (bench/proc.ts; 10 ms ticks), 0 when it is gone. */
-const cpuMicros = (pid: number): number => (Number.isNaN(procCpuMs(pid)) ? 0 : procCpuMs(pid) * 1000);
+const cpuMicros = (pid: number): number => { const ms = procCpuMs(pid); return Number.isNaN(ms) ? 0 : ms * 1000; };
 
 /** CPU µs of each process over `fn`: this process (driver, broker, fetch loop), the platform, nats-server, redis-server. */
 interface CpuUse { self: number; platform: number; nats: number; redis: number }

@@ -33,14 +33,27 @@ export function laneAlias(handler: Handler) {
   return alias;
 }
 
+/** Routes judged by {@link plainRoute}: moleculer-web builds a route object once (a changed route is a new object). */
+const PLAIN = new WeakMap<Route, boolean>();
+
+/** Whether `route` is as `webhookRoutes()` made it: no middleware, CORS, rate limit, auth, nor any option of the user's. */
+function plainRoute(route: Route): boolean {
+  let plain = PLAIN.get(route);
+  if (plain === undefined) {
+    const opts = route.opts ?? {};
+    plain = route.opts !== undefined && (route.middlewares?.length ?? 0) === 0 && !route.cors && !route.rateLimit && !route.authentication
+      && !route.authorization && Object.keys(opts).every((key) => OWN_OPTIONS.has(key) || opts[key] === undefined);
+    PLAIN.set(route, plain);
+  }
+  return plain;
+}
+
 /** The handler to run directly for this request, or undefined to go through moleculer-web. */
 export function laneHandler(gateway: Gateway, found: FoundAlias | false | null | undefined): Handler | undefined {
   if (!found) return undefined;
   const handler = LANES.get(found.alias.handler as object);
   const route = found.alias.route;
-  if (!handler || !route?.opts) return undefined;
-  if ((route.middlewares?.length ?? 0) > 0 || route.cors || route.rateLimit || route.authentication || route.authorization) return undefined;
-  for (const key in route.opts) if (!OWN_OPTIONS.has(key) && route.opts[key] !== undefined) return undefined;
+  if (!handler || !route || !plainRoute(route)) return undefined;
   if ((gateway.settings as { rootCallOptions?: unknown }).rootCallOptions || gateway.broker.isTracingEnabled()) return undefined;
   return handler;
 }

@@ -5,18 +5,18 @@ import { parseRetryAfter } from './retry-after';
 /** At most this many characters of a platform's error body are kept on the error. */
 export const MAX_ERROR_BODY_CHARS = 2_000;
 
+/** A body as JSON when it parses, else as text; `undefined` when empty. */
+export function parseOrText(text: string): unknown {
+  if (!text) return undefined;
+  try { return JSON.parse(text) as unknown; } catch { return text; }
+}
+
 /**
  * The `PlatformError` of a non-2xx answer: `<what> failed with HTTP <status>`, `data.status`, `data.retryAfterMs`
  * (from `Retry-After`) and `data.body` (the first characters, parsed when JSON) — whichever client read it.
  */
 export function httpStatusError(what: string, status: number, retryAfter: string | null | undefined, text: string): PlatformError {
-  const kept = text.slice(0, MAX_ERROR_BODY_CHARS);
-  let body: unknown = kept;
-  try {
-    body = kept ? JSON.parse(kept) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
+  const body = parseOrText(text.slice(0, MAX_ERROR_BODY_CHARS));
   const retryAfterMs = parseRetryAfter(retryAfter);
   return new PlatformError(`${what} failed with HTTP ${status}`, {
     status,

@@ -166,11 +166,11 @@ export async function guardedRequest(raw: unknown, options: GuardedRequestOption
   const { deadlineMs, signal: caller } = options;
   if (caller?.aborted) throw caller.reason;
   // one signal for undici: the caller's as is, or a controller fired by the deadline (and by the caller's)
+  const deadline = deadlineMs === undefined ? undefined : new AbortController();
+  const onAbort = () => deadline!.abort(caller!.reason);
   let expired = false;
   let timer: NodeJS.Timeout | undefined;
   let signal = caller;
-  const onAbort = () => deadline?.abort(caller!.reason);
-  const deadline = deadlineMs === undefined ? undefined : new AbortController();
   if (deadline) {
     timer = setTimeout(() => { expired = true; deadline.abort(); }, deadlineMs);
     caller?.addEventListener('abort', onAbort, { once: true });

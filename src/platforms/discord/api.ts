@@ -3,7 +3,8 @@ import type { Service } from 'moleculer';
 import { PlatformError } from '../../errors';
 import { parseRetryAfter } from '../../retry';
 import type { IntegrationConfig } from '../../types';
-import { apiBase, parseOrText, platformRequest } from '../shared/api';
+import { parseOrText } from '../../retry/http';
+import { apiBase, platformRequest } from '../shared/api';
 
 /** Discord's REST base; a channel's `settings.apiBaseUrl` replaces it. */
 export const DISCORD_API_BASE = 'https://discord.com/api/v10';

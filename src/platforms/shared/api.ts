@@ -107,9 +107,3 @@ function headersOf(flat: Record<string, string>): Headers {
 export function ensureAnswerOk(answer: PlatformAnswer, what: string): void {
   if (!answer.ok) throw httpStatusError(what, answer.status, answer.headers.get('retry-after'), answer.text);
 }
-
-/** A body as JSON when it parses, else as text; `undefined` when empty. */
-export function parseOrText(text: string): unknown {
-  if (!text) return undefined;
-  try { return JSON.parse(text) as unknown; } catch { return text; }
-}

@@ -1,10 +1,9 @@
 /** The Bot API client: `POST <apiBaseUrl>/bot<token>/<method>` with JSON, `{ ok, result }` unwrapped, errors typed. */
 import { ConfigError, PlatformError } from '../../errors';
 import { guardedRequest } from '../../security';
+import { MAX_PLATFORM_ANSWER_BYTES } from '../shared/api';
 import { DEFAULT_TELEGRAM_API_BASE_URL, type BotApiResponse, type TelegramChannel } from './types';
 
-/** At most this many bytes of a Bot API answer are read (the rest is never downloaded). */
-const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** `<bot id>:<secret>` as BotFather issues it. */
 const BOT_TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{10,200}$/;
 
@@ -86,7 +85,7 @@ export async function callBotApi<T>(channel: TelegramChannel, method: string, pa
   // undici's request, not fetch (no web streams: a fraction of the CPU per call). A channel's own apiBaseUrl is
   // the tenant's: guarded against internal addresses. Telegram's own origin is not. Redirects are never followed.
   const response = await guardedRequest(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params), maxBodyBytes: MAX_ANSWER_BYTES, signal: options.signal,
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params), maxBodyBytes: MAX_PLATFORM_ANSWER_BYTES, signal: options.signal,
   }, { allowPrivateNetworks: channel.settings?.apiBaseUrl === undefined || options.allowPrivateNetworks === true });
   const ok = response.status >= 200 && response.status < 300;
   const text = response.body.toString('utf8');
