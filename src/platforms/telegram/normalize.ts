@@ -5,9 +5,19 @@ import type { TelegramUpdate, TgCallbackQuery, TgChat, TgFile, TgMessage, TgMess
 
 const PLATFORM = 'telegram';
 
-function userName(user: { first_name?: string; last_name?: string; username?: string }): string | undefined {
-  const full = [user.first_name, user.last_name].filter(Boolean).join(' ');
-  return full || user.username || undefined;
+/**
+ * A display field as text, or nothing: names and titles are not part of the shape `checkShape` enforces (a
+ * field of another type reads as absent, never as a conversion that throws — `{"toString": ""}` cannot be joined).
+ */
+const textOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** First and last name parts joined, when they are text. */
+function fullName(person: { first_name?: unknown; last_name?: unknown }): string {
+  return [textOf(person.first_name), textOf(person.last_name)].filter(Boolean).join(' ');
+}
+
+function userName(user: { first_name?: unknown; last_name?: unknown; username?: unknown }): string | undefined {
+  return fullName(user) || textOf(user.username);
 }
 
 function participantOfUser(user: TgUser): Participant {
@@ -16,7 +26,7 @@ function participantOfUser(user: TgUser): Participant {
 }
 
 function participantOfChat(chat: TgChat): Participant {
-  const name = chat.title ?? userName(chat);
+  const name = textOf(chat.title) ?? userName(chat);
   return { id: String(chat.id), ...(name ? { name } : {}) };
 }
 
@@ -33,7 +43,7 @@ function senderOf(message: TgMessage): Participant {
 function commandOf(message: TgMessage): { command: string; text: string } | undefined {
   const text = message.text ?? '';
   const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
-  if (!entity) return undefined;
+  if (!entity || typeof entity.length !== 'number') return undefined;
   const command = text.slice(1, entity.length).split('@')[0] ?? '';
   return command ? { command, text: text.slice(entity.length).trim() } : undefined;
 }
@@ -73,7 +83,7 @@ export function contentOf(message: TgMessage): MessageContent {
   if (message.location) return { type: 'location', latitude: message.location.latitude, longitude: message.location.longitude };
   if (message.contact) {
     const c = message.contact;
-    return { type: 'contact', contacts: [{ name: [c.first_name, c.last_name].filter(Boolean).join(' '), phones: [c.phone_number] }] };
+    return { type: 'contact', contacts: [{ name: fullName(c), phones: [c.phone_number] }] };
   }
   return { type: 'unknown', raw: message };
 }

@@ -138,6 +138,21 @@ describe('malformed updates are a 400, never a crash (Telegram would retry a 500
     expect(outcome(fixture('text-message.json'))).toBe('ok');
   });
 
+  it('display fields that are not text read as absent (a CI run found `{"toString": ""}` as first_name crashing the join)', () => {
+    const hostile = { toString: '' };
+    const text = fixture('text-message.json');
+    const named = { ...text, message: { ...text.message!, from: { ...text.message!.from!, first_name: hostile, last_name: 7, username: ['x'] } } };
+    expect(outcome(named)).toBe('ok');
+    expect(normalizeUpdate(named as never, RECEIVED_AT)[0]!.from).toEqual({ id: String(text.message!.from!.id) });
+    const post = fixture('channel-post.json');
+    expect(outcome({ ...post, channel_post: { ...post.channel_post!, chat: { ...post.channel_post!.chat, title: hostile } } })).toBe('ok');
+    const command = fixture('command.json');
+    const entities = command.message!.entities!.map((e) => ({ ...e, length: hostile }));
+    expect(outcome({ ...command, message: { ...command.message!, entities } })).toBe('ok');
+    const contact = fixture('contact.json');
+    expect(outcome({ ...contact, message: { ...contact.message!, contact: { ...contact.message!.contact!, first_name: hostile } } })).toBe('ok');
+  });
+
   it('property: any fixture with any field (of the update\'s object, or one nested in it) replaced by any JSON value → messages with the required fields, or a 400', () => {
     fc.assert(fc.property(fc.constantFrom(...names), fc.nat(), fc.nat(), fc.option(fc.string({ maxLength: 12 })), fc.jsonValue({ maxDepth: 3 }), (name, pick, depth, newKey, value) => {
       const update = fixture<Record<string, unknown>>(`${name}.json`);
