@@ -79,7 +79,7 @@ export async function whatsappHealth(fetchFn: Fetch, store: KeyValueStore, chann
 export async function whatsappCredentials(fetchFn: Fetch, api: WhatsAppApi): Promise<CredentialsCheck> {
   try {
     const phone = await fetchPhoneNumber(fetchFn, api);
-    return { valid: true, message: `the token can send as ${String(phone.display_phone_number ?? api.phoneNumberId)}` };
+    return { valid: true, message: `the token can send as ${typeof phone.display_phone_number === 'string' ? phone.display_phone_number : api.phoneNumberId}` };
   } catch (err) {
     return { valid: false, message: (err as Error).message };
   }

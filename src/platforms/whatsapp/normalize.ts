@@ -9,6 +9,9 @@ import type { WhatsAppChangeValue, WhatsAppMessage, WhatsAppWebhookBody } from '
 /** The platform name in messages and channels. */
 export const WHATSAPP_PLATFORM = 'whatsapp';
 
+/** The entry's id as text: a string or a number as sent, anything else (an object whose conversion throws) as ''. */
+const idText = (id: unknown): string => (typeof id === 'string' ? id : typeof id === 'number' ? String(id) : '');
+
 /** Every `value` of the body's changes, with its entry id (the WhatsApp Business Account), in order. */
 export function changeValues(body: WhatsAppWebhookBody): Array<{ wabaId: string; value: WhatsAppChangeValue }> {
   const out: Array<{ wabaId: string; value: WhatsAppChangeValue }> = [];
@@ -16,7 +19,7 @@ export function changeValues(body: WhatsAppWebhookBody): Array<{ wabaId: string;
   for (const entry of body.entry) {
     if (!entry || !Array.isArray(entry.changes)) continue;
     for (const change of entry.changes) {
-      if (change?.value && typeof change.value === 'object') out.push({ wabaId: String(entry.id ?? ''), value: change.value });
+      if (change?.value && typeof change.value === 'object') out.push({ wabaId: idText(entry.id), value: change.value });
     }
   }
   return out;

@@ -61,6 +61,14 @@ describe('whatsapp normalize/statuses on arbitrary payloads', () => {
     }), { numRuns: 3000 });
   });
 
+  it('an entry id that is not text or a number reads as empty (a CI run found `{"toString": {}}` crashing String())', () => {
+    const payload = fixture('text-message').payload;
+    (payload.entry![0] as { id: unknown }).id = { toString: {} };
+    const [m] = normalizeWhatsApp(webhookOf(payload));
+    expect(m.id.startsWith('wamid.')).toBe(true);
+    expect(() => normalizeWhatsApp(webhookOf({ entry: [{ id: { toString: {} }, changes: [{ value: {} }] }] } as never))).not.toThrow();
+  });
+
   it('a valid message stays valid whatever extra keys Meta adds', () => {
     fc.assert(fc.property(fc.dictionary(fc.string().filter((k) => !['id', 'from', 'timestamp', 'type', 'text', '__proto__'].includes(k)), json), (extra) => {
       const payload = fixture('text-message').payload;
