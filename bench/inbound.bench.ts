@@ -13,11 +13,12 @@
  *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file;
  *                              # BENCH_ONLY=switchboard,baseline runs only those targets;
  *                              # BENCH_AB='NAME=value' adds a Switchboard process with that env (an A/B in one run);
- *                              # BENCH_HEAP=<dir> writes a sampling heap profile of the Switchboard process
+ *                              # BENCH_HEAP=<dir> writes a sampling heap profile of the Switchboard process;
+ *                              # BENCH_START_WITHOUT=webhooks adds the `npm start` node without those services
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect, DiscardPolicy, RetentionPolicy, StorageType } from 'nats';
@@ -159,13 +160,19 @@ function child(args: string[], script: string, profile = false, nodeFlags: strin
 }
 
 /** The node `npm start` runs (package.json's command, compiled by the bench script), on NATS + Redis; ready when /health answers 200. */
-async function startNode(port: number, natsUrl: string, redisUrl: string): Promise<ChildProcess> {
+async function startNode(port: number, natsUrl: string, redisUrl: string, without: string[] = []): Promise<ChildProcess> {
   const env = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHBOARD_') && !['NATS_URL', 'REDIS_URL', 'PORT', 'HOST'].includes(k))),
-    NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_NAMESPACE: START_NAMESPACE,
+    NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_NAMESPACE: without.length ? `${START_NAMESPACE}b` : START_NAMESPACE,
     SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_CHANNELS: JSON.stringify([START_CHANNEL]),
   };
-  const command = PROFILE_DIR ? START_COMMAND.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${PROFILE_DIR} `) : START_COMMAND;
+  let command = PROFILE_DIR ? START_COMMAND.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${PROFILE_DIR} `) : START_COMMAND;
+  // BENCH_START_WITHOUT: the same command with the runner's services glob replaced by the service files but those
+  if (without.length) {
+    const dir = join(ROOT, '.build/start/services');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.service.js') && !without.includes(f.replace(/\.service\.js$/, '')));
+    command = command.replace(/"[^"]*\*\.service\.js"/, files.map((f) => `.build/start/services/${f}`).join(' '));
+  }
   const proc = spawn('sh', ['-c', `exec ${command}`], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -341,6 +348,8 @@ function writeSection(table: string): void {
 /** BENCH_ONLY=a,b: run only the named targets (switchboard, baseline, stock, npm-start). */
 const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Boolean);
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
+/** BENCH_START_WITHOUT=webhooks: adds the `npm start` node without those services to the rounds (an A/B of what they cost). */
+const START_WITHOUT = (process.env.BENCH_START_WITHOUT ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 async function drive(): Promise<void> {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
@@ -384,6 +393,11 @@ async function drive(): Promise<void> {
       const port = await freePort();
       add('npm-start', port, await startNode(port, nats.url, redis.url), standardRequest('npm-start'));
     }
+    // BENCH_START_WITHOUT=webhooks[,...]: the `npm start` node again without those services (what they cost it)
+    if (START_WITHOUT.length) {
+      const port = await freePort();
+      add('npm-start-b', port, await startNode(port, nats.url, redis.url, START_WITHOUT), standardRequest('npm-start-b'));
+    }
     const load: number[] = [loadavg()[0]];
     console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s), load average ${loadavg()[0].toFixed(2)}; Switchboard node flags: ${START_NODE_FLAGS.join(' ') || '(none)'}`);
     for (const t of targets) await round(t, 2, false); // warm-up
@@ -399,6 +413,7 @@ async function drive(): Promise<void> {
       baseline: await storedCount(nats.url, BASE_SUBJECT),
       stock: await storedCount(nats.url, STOCK_SUBJECT),
       'npm-start': await storedCount(nats.url, `${START_NAMESPACE}.processing.message.received`).catch(() => NaN),
+      'npm-start-b': await storedCount(nats.url, `${START_NAMESPACE}b.processing.message.received`).catch(() => NaN),
     };
     const labels: Record<string, string> = {
       switchboard: 'Switchboard (gateway + defineIntegration, NATS transporter)',
@@ -406,6 +421,7 @@ async function drive(): Promise<void> {
       baseline: 'hand-written node:http peer (bench/baseline-inbound-server.ts)',
       stock: 'stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)',
       'npm-start': 'the `npm start` node on NATS + Redis (every service, `generic` integration, Standard Webhooks)',
+      'npm-start-b': `the \`npm start\` node without ${START_WITHOUT.join(', ')}`,
     };
     const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
     const row = (t: Target) =>
@@ -428,6 +444,7 @@ async function drive(): Promise<void> {
       compare('switchboard', 'stock', 'the stock path'),
       compare('npm-start', 'baseline', 'the peer'),
       compare('npm-start', 'stock', 'the stock path'),
+      compare('npm-start-b', 'npm-start', 'the `npm start` node'),
     ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n').trimEnd();
     console.log(`\n${table}\n`);
     if (!process.env.BENCH_NO_WRITE && !ONLY) writeSection(table);
