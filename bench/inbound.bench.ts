@@ -135,7 +135,9 @@ function startHeapProfile(): void {
   const { Session } = require('node:inspector') as typeof import('node:inspector'); // eslint-disable-line @typescript-eslint/no-require-imports
   heapSession = new Session();
   heapSession.connect();
-  heapSession.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  // BENCH_HEAP_SURVIVORS=1: only objects that outlived a scavenge (promoted to the old space: what feeds mark-compacts)
+  const survivors = process.env.BENCH_HEAP_SURVIVORS === '1';
+  heapSession.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivors } as never);
 }
 function writeHeapProfile(): Promise<void> {
   const session = heapSession;
@@ -270,7 +272,8 @@ redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,base
 \`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
 Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
 process (collected objects included: where it allocates); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
-with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load). The last
+with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load;
+\`BENCH_START_WITHOUT=webhooks\` adds the \`npm start\` node without those services, to see what they cost it). The last
 row is the node \`npm start\` runs, started with package.json's own command on the same NATS and Redis. The
 Switchboard process runs the SDK's gateway as users do (\`gatewayMixin()\` + \`webhookRoutes()\`). The nats-server +
 redis-server column is their CPU over the target's rounds per request: the rest of what a request costs the
