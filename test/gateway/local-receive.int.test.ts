@@ -8,16 +8,11 @@
 import type { Context, Middleware, ServiceBroker } from 'moleculer';
 import { defineIntegration } from '../../src/integration';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../src/types';
-import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { acmeBody, acmeScheme, channel, freshNamespace, gatewayService, makeBroker, postAcme, storedReceived, uid, type AcmeBody } from '../integration/stack';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
-const brokers: ServiceBroker[] = [];
-
-beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); }, 30_000);
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]); });
+const stack = suiteServers();
+const { brokers } = stack;
 
 /** Counts invocations of `i_receiveWebhook`'s handler (a broker call runs it; the in-process path does not). */
 function handlerCounter(): { middleware: Middleware; calls: () => number } {
@@ -33,7 +28,7 @@ function handlerCounter(): { middleware: Middleware; calls: () => number } {
 }
 
 function broker(nodeID: string, namespace: string, counter?: Middleware): ServiceBroker {
-  const b = makeBroker({ nodeID: `${nodeID}-${uid()}`, namespace, natsUrl: nats.url, redisUrl: redis.url });
+  const b = makeBroker({ nodeID: `${nodeID}-${uid()}`, namespace, natsUrl: stack.nats().url, redisUrl: stack.redis().url });
   if (counter) b.middlewares.add(counter);
   brokers.push(b);
   return b;
@@ -82,7 +77,7 @@ describe('a webhook to an integration on the gateway node', () => {
     expect(counter.calls()).toBe(0);
     expect(seen[0]).toMatchObject({ service: 'acme', level: 2 });
     expect(typeof seen[0]!.parentID).toBe('string');
-    const stored = await storedReceived(nats.url, ns);
+    const stored = await storedReceived(stack.nats().url, ns);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ integration: 'acme', channelId: 'c1', eventId: 'e1' });
     // the same answers as through a call: a duplicate, a bad signature, an unknown channel
@@ -133,7 +128,7 @@ describe('a webhook to an integration on the gateway node', () => {
     expect(res.body).toMatchObject({ success: true, messages: 1 });
     await stopping;
     expect(stopped).toBe(true);
-    expect(await storedReceived(nats.url, ns)).toHaveLength(1);
+    expect(await storedReceived(stack.nats().url, ns)).toHaveLength(1);
   }, 30_000);
 });
 

@@ -5,20 +5,16 @@
  * is echoed and reaches the integration's context. A route the user extended (`use`), or tracing on, keeps the
  * standard path.
  */
-import type { Context, Middleware, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { Context, Middleware, ServiceSchema } from 'moleculer';
 import { gatewayMixin, webhookRoutes } from '../../src/gateway';
-import { startNats, startRedis, freePort, type ServerProcess } from '../harness/servers';
+import { freePort } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { defineIntegration } from '../../src/integration';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../src/types';
 import { acmeBody, acmeScheme, channel, freshNamespace, makeBroker, post, postAcme, storedReceived, uid, type AcmeBody } from '../integration/stack';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
-const brokers: ServiceBroker[] = [];
-
-beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); }, 30_000);
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]); });
+const stack = suiteServers();
+const { brokers } = stack;
 
 /** Counts local calls of `api.rest` (moleculer-web's request action) and records the request ids integrations see. */
 function observer() {
@@ -36,7 +32,7 @@ function observer() {
 /** A node with the gateway (gatewayMixin + `routes`) and the acme integration; returns its URL and what it observed. */
 async function node(routes: unknown[], o: { tracing?: boolean } = {}) {
   const ns = freshNamespace('lane');
-  const b = makeBroker({ nodeID: `lane-${uid()}`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, tracing: o.tracing ? { enabled: true, exporter: [] } : undefined });
+  const b = makeBroker({ nodeID: `lane-${uid()}`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, tracing: o.tracing ? { enabled: true, exporter: [] } : undefined });
   const { seen, middleware } = observer();
   b.middlewares.add(middleware);
   brokers.push(b);
@@ -80,7 +76,7 @@ describe('the webhook lane', () => {
     const lane = await node(webhookRoutes());
     const laneAnswers = await answers(lane.url);
     expect(lane.seen.rest).toBe(0);
-    expect(await storedReceived(nats.url, lane.ns)).toHaveLength(1);
+    expect(await storedReceived(stack.nats().url, lane.ns)).toHaveLength(1);
 
     // the standard path: the same route with a (no-op) moleculer-web middleware
     const standard = await node(webhookRoutes().map((r) => ({ ...r, use: [(_req: unknown, _res: unknown, next: () => void) => next()] })));

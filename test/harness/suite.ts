@@ -1,0 +1,30 @@
+/**
+ * The lifecycle most integration suites share: one nats-server and one redis-server for the suite, and the
+ * brokers a test starts stopped after it. Call at the top of a test file; read the servers inside tests.
+ *
+ *   const stack = suiteServers();
+ *   ... makeBroker({ natsUrl: stack.nats().url, redisUrl: stack.redis().url }); stack.brokers.push(b);
+ */
+import type { ServiceBroker } from 'moleculer';
+import { startNats, startRedis, type ServerProcess } from './servers';
+
+export interface SuiteServers {
+  nats(): ServerProcess;
+  redis(): ServerProcess;
+  /** Brokers to stop after the current test. */
+  brokers: ServiceBroker[];
+}
+
+export function suiteServers(): SuiteServers {
+  let nats: ServerProcess | undefined;
+  let redis: ServerProcess | undefined;
+  const brokers: ServiceBroker[] = [];
+  beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); }, 30_000);
+  afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
+  afterAll(async () => { await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]); });
+  const started = (s: ServerProcess | undefined, name: string) => {
+    if (!s) throw new Error(`suiteServers: ${name} is read before the suite's beforeAll ran`);
+    return s;
+  };
+  return { nats: () => started(nats, 'nats-server'), redis: () => started(redis, 'redis-server'), brokers };
+}
