@@ -1,33 +1,46 @@
 /** Slack payloads → `NormalizedMessage`s: Events API messages and mentions, reactions, slash commands, block actions. */
 import type { MediaKind, MessageContent, NormalizedMessage } from '../../types';
-import type {
-  SlackBlockActions, SlackEventCallback, SlackFile, SlackMessageEvent, SlackPayload, SlackReactionEvent, SlackSlashCommand,
-} from './types';
+import type { SlackBlockActions, SlackPayload, SlackSlashCommand } from './types';
 
 /** Message subtypes that carry a person's message; every other subtype (joins, topics, bots...) is ignored. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
 
-/** Slack's `ts` (`"1355517523.000005"`, seconds) → ms since the epoch. */
-export function tsToMs(ts: string | undefined, fallback: number): number {
-  const seconds = Number(ts);
+/**
+ * A field as text, or nothing. Slack sends ids, `ts` and text as strings; nothing checks a payload's shape
+ * before this file, so a field of another type reads as absent — never as a conversion that throws
+ * (`{"toString": {}}` cannot go into a template) or a non-string where a message promises one.
+ */
+const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** An id or `ts` as non-empty text, or nothing. */
+const idOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** A nested object (not an array), or nothing. */
+const objectOf = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
+/** The objects of a list field; a field that is not a list has none. */
+const objectsOf = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.map(objectOf).filter((o) => o !== undefined) : []);
+
+/** Slack's `ts` (`"1355517523.000005"`, seconds) → ms since the epoch; `fallback` for anything not a ts string. */
+export function tsToMs(ts: unknown, fallback: number): number {
+  const seconds = typeof ts === 'string' ? Number(ts) : NaN;
   return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : fallback;
 }
 
-function mediaKind(file: SlackFile): MediaKind {
-  const mime = file.mimetype ?? '';
+function mediaKind(file: Record<string, unknown>): MediaKind {
+  const mime = textOf(file.mimetype) ?? '';
   if (mime.startsWith('image/')) return 'image';
   if (mime.startsWith('video/')) return 'video';
   if (mime.startsWith('audio/')) return 'audio';
   return 'document';
 }
 
-function fileContent(file: SlackFile, caption: string | undefined): MessageContent {
+function fileContent(file: Record<string, unknown>, caption: string | undefined): MessageContent {
+  const [id, url, mimeType, fileName] = [idOf(file.id), textOf(file.url_private), textOf(file.mimetype), textOf(file.name)];
   return {
-    type: 'media', kind: mediaKind(file), mediaId: file.id,
-    ...(file.url_private ? { url: file.url_private } : {}),
-    ...(file.mimetype ? { mimeType: file.mimetype } : {}),
-    ...(file.name ? { fileName: file.name } : {}),
-    ...(typeof file.size === 'number' ? { size: file.size } : {}),
+    type: 'media', kind: mediaKind(file),
+    ...(id ? { mediaId: id } : {}),
+    ...(url ? { url } : {}),
+    ...(mimeType ? { mimeType } : {}),
+    ...(fileName ? { fileName } : {}),
+    ...(typeof file.size === 'number' && Number.isFinite(file.size) ? { size: file.size } : {}),
     ...(caption ? { caption } : {}),
   };
 }
@@ -42,73 +55,94 @@ export function interactionOf(payload: SlackPayload): SlackBlockActions | undefi
 }
 
 /** True for a message the app itself (or any bot) posted: answering those would loop. */
-function fromBot(event: SlackMessageEvent, botUserId: string | undefined): boolean {
+function fromBot(event: Record<string, unknown>, botUserId: string | undefined): boolean {
   return event.bot_id !== undefined || event.subtype === 'bot_message' || (botUserId !== undefined && event.user === botUserId);
 }
 
-function messageEvent(event: SlackMessageEvent, envelope: SlackEventCallback, receivedAt: number): NormalizedMessage[] {
-  const botUserId = envelope.authorizations?.find((a) => a.is_bot !== false)?.user_id;
-  const base = (user: string | undefined, ts: string, threadTs: string | undefined) => ({
-    id: ts, platform: 'slack', conversationId: event.channel,
+/** A message event's messages; none without a channel, or without the `ts` its id is made of. */
+function messageEvent(event: Record<string, unknown>, envelope: Record<string, unknown>, receivedAt: number): NormalizedMessage[] {
+  const botUserId = textOf(objectsOf(envelope.authorizations).find((a) => a.is_bot !== false)?.user_id);
+  const conversationId = idOf(event.channel);
+  if (!conversationId) return [];
+  const ts = idOf(event.ts);
+  const [eventId, teamId, channelType] = [textOf(envelope.event_id), textOf(envelope.team_id), textOf(event.channel_type)];
+  const base = (user: unknown, threadTs: string | undefined) => ({
+    platform: 'slack', conversationId,
     ...(threadTs && threadTs !== ts ? { threadId: threadTs } : {}),
-    from: { id: user ?? 'unknown' }, timestamp: tsToMs(ts, receivedAt),
-    metadata: { eventId: envelope.event_id, ...(envelope.team_id ? { teamId: envelope.team_id } : {}), ...(event.channel_type ? { channelType: event.channel_type } : {}) },
+    from: { id: textOf(user) ?? 'unknown' }, timestamp: tsToMs(ts, receivedAt),
+    metadata: { eventId, ...(teamId ? { teamId } : {}), ...(channelType ? { channelType } : {}) },
   });
-  if (event.subtype === 'message_changed' && event.message) {
-    const now = event.message;
-    if (fromBot(now, botUserId)) return [];
-    return [{ ...base(now.user, event.ts, now.thread_ts), id: `${now.ts}:edit:${event.ts}`, content: { type: 'edit', targetMessageId: now.ts, content: { type: 'text', text: now.text ?? '' } } }];
+  const now = objectOf(event.message);
+  if (event.subtype === 'message_changed' && now) {
+    const target = idOf(now.ts);
+    if (fromBot(now, botUserId) || !target || !ts) return [];
+    return [{ ...base(now.user, textOf(now.thread_ts)), id: `${target}:edit:${ts}`, content: { type: 'edit', targetMessageId: target, content: { type: 'text', text: textOf(now.text) ?? '' } } }];
   }
-  if (event.subtype === 'message_deleted' && event.deleted_ts) {
-    const before = event.previous_message;
+  const deleted = idOf(event.deleted_ts);
+  if (event.subtype === 'message_deleted' && deleted) {
+    const before = objectOf(event.previous_message);
     if (before && fromBot(before, botUserId)) return [];
-    return [{ ...base(before?.user, event.ts, before?.thread_ts), id: `${event.deleted_ts}:delete`, content: { type: 'delete', targetMessageId: event.deleted_ts } }];
+    return [{ ...base(before?.user, textOf(before?.thread_ts)), id: `${deleted}:delete`, content: { type: 'delete', targetMessageId: deleted } }];
   }
-  if (!PERSON_SUBTYPES.has(event.subtype) || fromBot(event, botUserId)) return [];
-  const head = base(event.user, event.ts, event.thread_ts);
-  const files = event.files ?? [];
-  if (files.length === 0) return [{ ...head, content: { type: 'text', text: event.text ?? '' } }];
+  if (!PERSON_SUBTYPES.has(event.subtype as string | undefined) || fromBot(event, botUserId) || !ts) return [];
+  const head = base(event.user, textOf(event.thread_ts));
+  const text = textOf(event.text);
+  const files = objectsOf(event.files);
+  if (files.length === 0) return [{ ...head, id: ts, content: { type: 'text', text: text ?? '' } }];
   // A message with files: one message per file (the text is the first one's caption), ids stay unique.
-  return files.map((file, i) => ({ ...head, id: i === 0 ? event.ts : `${event.ts}:${i}`, content: fileContent(file, i === 0 ? event.text : undefined) }));
+  return files.map((file, i) => ({ ...head, id: i === 0 ? ts : `${ts}:${i}`, content: fileContent(file, i === 0 ? text : undefined) }));
 }
 
-function reactionEvent(event: SlackReactionEvent, envelope: SlackEventCallback, receivedAt: number): NormalizedMessage[] {
-  if (event.item.type !== 'message' || !event.item.channel || !event.item.ts) return [];
+/** A reaction on a message; none for another item, or without its channel, ts or emoji. */
+function reactionEvent(event: Record<string, unknown>, envelope: Record<string, unknown>, receivedAt: number): NormalizedMessage[] {
+  const item = objectOf(event.item);
+  const [channel, ts, reaction] = [idOf(item?.channel), idOf(item?.ts), textOf(event.reaction)];
+  if (item?.type !== 'message' || !channel || !ts || reaction === undefined) return [];
   const removed = event.type === 'reaction_removed';
+  const [user, eventTs, eventId] = [textOf(event.user), textOf(event.event_ts), textOf(envelope.event_id)];
   return [{
-    id: `${event.item.ts}:${event.type}:${event.user}:${event.reaction}:${event.event_ts}`, platform: 'slack',
-    conversationId: event.item.channel, from: { id: event.user }, timestamp: tsToMs(event.event_ts, receivedAt),
-    content: { type: 'reaction', emoji: removed ? '' : event.reaction, targetMessageId: event.item.ts },
-    metadata: { eventId: envelope.event_id, ...(removed ? { removedEmoji: event.reaction } : {}) },
+    id: `${ts}:${event.type}:${user}:${reaction}:${eventTs}`, platform: 'slack',
+    conversationId: channel, from: { id: user ?? 'unknown' }, timestamp: tsToMs(eventTs, receivedAt),
+    content: { type: 'reaction', emoji: removed ? '' : reaction, targetMessageId: ts },
+    metadata: { eventId, ...(removed ? { removedEmoji: reaction } : {}) },
   }];
 }
 
 function slashCommand(command: SlackSlashCommand, receivedAt: number): NormalizedMessage[] {
+  const [userName, responseUrl, teamId] = [textOf(command.user_name), textOf(command.response_url), textOf(command.team_id)];
   return [{
     id: command.trigger_id, platform: 'slack', conversationId: command.channel_id,
-    from: { id: command.user_id, ...(command.user_name ? { name: command.user_name } : {}) }, timestamp: receivedAt,
-    content: { type: 'command', command: command.command.replace(/^\//, ''), text: command.text ?? '' },
-    metadata: { ...(command.response_url ? { responseUrl: command.response_url } : {}), ...(command.team_id ? { teamId: command.team_id } : {}) },
+    from: { id: textOf(command.user_id) ?? 'unknown', ...(userName ? { name: userName } : {}) }, timestamp: receivedAt,
+    content: { type: 'command', command: command.command.replace(/^\//, ''), text: textOf(command.text) ?? '' },
+    metadata: { ...(responseUrl ? { responseUrl } : {}), ...(teamId ? { teamId } : {}) },
   }];
 }
 
+/** One message per action that says what was picked; none without a conversation or the trigger id. */
 function blockActions(interaction: SlackBlockActions, receivedAt: number): NormalizedMessage[] {
-  const conversationId = interaction.channel?.id ?? interaction.container?.channel_id;
-  if (!conversationId) return [];
-  const threadId = interaction.message?.thread_ts ?? interaction.container?.thread_ts;
-  const replyToId = interaction.message?.ts ?? interaction.container?.message_ts;
-  return interaction.actions.map((action, i) => ({
-    id: i === 0 ? interaction.trigger_id : `${interaction.trigger_id}:${i}`, platform: 'slack', conversationId,
+  const [channel, container, message, user] = [objectOf(interaction.channel), objectOf(interaction.container), objectOf(interaction.message), objectOf(interaction.user)];
+  const conversationId = idOf(channel?.id) ?? idOf(container?.channel_id);
+  const triggerId = idOf(interaction.trigger_id);
+  if (!conversationId || !triggerId) return [];
+  const threadId = textOf(message?.thread_ts) ?? textOf(container?.thread_ts);
+  const replyToId = textOf(message?.ts) ?? textOf(container?.message_ts);
+  const name = textOf(user?.name) ?? textOf(user?.username);
+  const responseUrl = textOf(interaction.response_url);
+  const replies = objectsOf(interaction.actions).flatMap((action) => {
+    const option = objectOf(action.selected_option);
+    const actionId = textOf(action.action_id);
+    const replyId = textOf(option?.value) ?? textOf(action.value) ?? actionId;
+    const title = textOf(objectOf(option?.text)?.text) ?? textOf(objectOf(action.text)?.text);
+    return replyId === undefined ? [] : [{ action, actionId, replyId, title }];
+  });
+  return replies.map(({ action, actionId, replyId, title }, i) => ({
+    id: i === 0 ? triggerId : `${triggerId}:${i}`, platform: 'slack', conversationId,
     ...(threadId ? { threadId } : {}),
-    from: { id: interaction.user.id, ...(interaction.user.name ?? interaction.user.username ? { name: interaction.user.name ?? interaction.user.username } : {}) },
+    from: { id: textOf(user?.id) ?? 'unknown', ...(name ? { name } : {}) },
     timestamp: tsToMs(action.action_ts, receivedAt),
-    content: {
-      type: 'interactive_reply',
-      replyId: action.selected_option?.value ?? action.value ?? action.action_id,
-      ...(action.selected_option?.text?.text ?? action.text?.text ? { title: action.selected_option?.text?.text ?? action.text?.text } : {}),
-    },
+    content: { type: 'interactive_reply', replyId, ...(title ? { title } : {}) },
     ...(replyToId ? { replyToId } : {}),
-    metadata: { actionId: action.action_id, ...(interaction.response_url ? { responseUrl: interaction.response_url } : {}) },
+    metadata: { actionId, ...(responseUrl ? { responseUrl } : {}) },
   }));
 }
 
@@ -116,14 +150,13 @@ function blockActions(interaction: SlackBlockActions, receivedAt: number): Norma
 export function normalizeSlack(payload: SlackPayload, receivedAt: number): NormalizedMessage[] {
   const interaction = interactionOf(payload);
   if (interaction) return blockActions(interaction, receivedAt);
-  if (typeof payload.command === 'string' && typeof payload.trigger_id === 'string' && typeof payload.channel_id === 'string') {
+  if (typeof payload.command === 'string' && idOf(payload.trigger_id) && idOf(payload.channel_id)) {
     return slashCommand(payload as SlackSlashCommand, receivedAt);
   }
-  if (payload.type !== 'event_callback' || !payload.event || typeof payload.event !== 'object') return [];
-  const envelope = payload as SlackEventCallback;
-  const event = envelope.event;
-  if (event.type === 'message' || event.type === 'app_mention') return messageEvent(event as SlackMessageEvent, envelope, receivedAt);
-  if (event.type === 'reaction_added' || event.type === 'reaction_removed') return reactionEvent(event as SlackReactionEvent, envelope, receivedAt);
+  const event = objectOf(payload.event);
+  if (payload.type !== 'event_callback' || !event) return [];
+  if (event.type === 'message' || event.type === 'app_mention') return messageEvent(event, payload, receivedAt);
+  if (event.type === 'reaction_added' || event.type === 'reaction_removed') return reactionEvent(event, payload, receivedAt);
   return [];
 }
 
@@ -131,7 +164,7 @@ export function normalizeSlack(payload: SlackPayload, receivedAt: number): Norma
 export function slackEventId(payload: SlackPayload): string | undefined {
   if (typeof payload.event_id === 'string') return payload.event_id;
   const interaction = interactionOf(payload);
-  if (interaction) return interaction.trigger_id;
+  if (typeof interaction?.trigger_id === 'string') return interaction.trigger_id;
   return typeof payload.trigger_id === 'string' ? payload.trigger_id : undefined;
 }
 
@@ -142,6 +175,6 @@ export function slackEventId(payload: SlackPayload): string | undefined {
 export function slackEventType(payload: SlackPayload): string | undefined {
   if (interactionOf(payload)) return 'block_actions';
   if (typeof payload.command === 'string' && typeof payload.trigger_id === 'string') return 'slash_command';
-  if (payload.type === 'event_callback') return (payload.event as { type?: string } | undefined)?.type;
+  if (payload.type === 'event_callback') return textOf(objectOf(payload.event)?.type);
   return typeof payload.type === 'string' ? payload.type : undefined;
 }
