@@ -448,6 +448,7 @@ async function drive(): Promise<void> {
       compare('npm-start', 'baseline', 'the peer'),
       compare('npm-start', 'stock', 'the stock path'),
       compare('npm-start-b', 'npm-start', 'the `npm start` node'),
+      compare('npm-start-b', 'baseline', 'the peer'),
     ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n').trimEnd();
     console.log(`\n${table}\n`);
     if (!process.env.BENCH_NO_WRITE && !ONLY) writeSection(table);
