@@ -37,12 +37,17 @@ async function pause(): Promise<void> {
   }
 }
 function resume(): void { if (paused) { process.kill(pid, 'SIGCONT'); paused = false; } }
+/**
+ * A race's time bound. Its timer is unref'd: the winner does not clear it, and a bound still running after
+ * the last test (12 s) kept the Jest worker alive past its exit ("failed to exit gracefully").
+ */
+const bound = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms).unref(); });
 
 beforeAll(async () => { nats = await startNats(); pid = natsPid(nats.port); });
 afterEach(async () => {
   resume();
   // bounded: a stop that hangs is what these tests catch, it must not hang the suite
-  await Promise.race([Promise.allSettled(brokers.splice(0).map((b) => b.stop())), sleep(4_000)]);
+  await Promise.race([Promise.allSettled(brokers.splice(0).map((b) => b.stop())), bound(4_000)]);
 }, 10_000);
 afterAll(async () => { resume(); await nats.cleanup(); });
 
@@ -61,7 +66,7 @@ it('broker.stop() finishes while nats-server does not answer (SIGSTOP) — defec
   const stopping = broker.stop();
   stopping.catch(() => undefined);
   const started = Date.now();
-  const outcome = await Promise.race([stopping.then(() => 'stopped'), sleep(12_000).then(() => 'still stopping')]);
+  const outcome = await Promise.race([stopping.then(() => 'stopped'), bound(12_000).then(() => 'still stopping')]);
   if (outcome !== 'stopped') { resume(); await nc.close().catch(() => undefined); }
   // publish wait (publishTimeoutMs 2 s) + handlers (drainTimeoutMs 2 s) + drain (drainTimeoutMs 2 s), with room
   expect(outcome).toBe('stopped');

@@ -15,12 +15,28 @@ export interface SuiteServers {
   brokers: ServiceBroker[];
 }
 
+/**
+ * Stops a broker, then cancels the debounced calls Moleculer and moleculer-web leave pending after a stop
+ * (the node's INFO broadcast, 1 s; the gateway's auto-alias regeneration, 0.5 s): on a broker stopped soon after
+ * it started they kept the Jest worker alive past its exit when this suite ran last ("failed to exit gracefully").
+ */
+async function stopBroker(broker: ServiceBroker): Promise<void> {
+  const services = [...broker.services];
+  try {
+    await broker.stop();
+  } finally {
+    type Debounced = { cancel?: () => void } | undefined;
+    (broker as unknown as { localServiceChanged?: Debounced }).localServiceChanged?.cancel?.();
+    for (const s of services) (s as unknown as { regenerateAllAutoAliases?: Debounced }).regenerateAllAutoAliases?.cancel?.();
+  }
+}
+
 export function suiteServers(): SuiteServers {
   let nats: ServerProcess | undefined;
   let redis: ServerProcess | undefined;
   const brokers: ServiceBroker[] = [];
   beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); }, 30_000);
-  afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
+  afterEach(async () => { await Promise.allSettled(brokers.splice(0).map(stopBroker)); });
   afterAll(async () => { await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]); });
   const started = (s: ServerProcess | undefined, name: string) => {
     if (!s) throw new Error(`suiteServers: ${name} is read before the suite's beforeAll ran`);
