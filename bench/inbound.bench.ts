@@ -271,7 +271,8 @@ const FINDINGS = `Run it with \`npm run bench:inbound\` (it compiles the servers
 redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,baseline,stock,npm-start\` picks rows;
 \`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
 Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
-process (collected objects included: where it allocates); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
+process (collected objects included: where it allocates; with \`BENCH_HEAP_SURVIVORS=1\` only what outlived a
+scavenge: what is promoted); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
 with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load;
 \`BENCH_START_WITHOUT=webhooks\` adds the \`npm start\` node without those services, to see what they cost it). The last
 row is the node \`npm start\` runs, started with package.json's own command on the same NATS and Redis. The
