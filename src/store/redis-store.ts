@@ -259,6 +259,13 @@ export class RedisStore implements KeyValueStore {
   }
 
   async close() {
-    if (this.ownsClient) this.client.disconnect();
+    if (!this.ownsClient || this.client.status === 'end') return;
+    // ioredis's disconnect() ends the connector's socket and arms a fallback (disconnectTimeout, 2 s) to destroy
+    // it, cleared on the socket's 'close'. With Redis down, between reconnects, that socket has already closed:
+    // the 'close' never comes again and the timer holds the process 2 s after the store is closed. A destroyed
+    // socket needs no fallback, so the connector forgets it first (private in ioredis 5; if it moves, this is a no-op).
+    const connector = (this.client as unknown as { connector?: { stream?: { destroyed?: boolean } } }).connector;
+    if (connector?.stream?.destroyed) connector.stream = undefined;
+    this.client.disconnect();
   }
 }

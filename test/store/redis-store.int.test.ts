@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type Redis from 'ioredis';
 import { RedisStore } from '../../src/store';
 import { startRedis, type ServerProcess } from '../harness/servers';
 import { storeContract } from './store-contract';
@@ -24,6 +26,25 @@ describe('redis store when Redis is down', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await store.ping()).toBe(false);
     await store.close();
+    await down.cleanup();
+  });
+
+  it('closes at once and leaves no timer behind (ioredis would wait 2 s for a socket that has already closed)', async () => {
+    const down = await startRedis();
+    const store = new RedisStore({ redis: down.url });
+    await store.ready();
+    const client = (store as unknown as { client: Redis }).client;
+    const reconnecting = once(client, 'reconnecting');
+    await down.kill();
+    await reconnecting;
+    expect(client.status).toBe('reconnecting');
+    // Counted around close() alone (no timer can fire in between): its reconnect timer cleared, nothing new armed.
+    const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timeouts();
+    const started = Date.now();
+    await store.close();
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(timeouts()).toBe(before - 1);
     await down.cleanup();
   });
 });
