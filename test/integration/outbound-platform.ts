@@ -45,6 +45,13 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const state = { latencyMs: 0 };
   const tokens = new Set<string>();
   const requests: RecordedRequest[] = [];
+  // Latency and scripted delays still waiting; close() ends them (their connections are closed by then).
+  const delays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  let closed = false;
+  const delay = (ms: number) => new Promise<void>((resolve) => {
+    const entry = { timer: setTimeout(() => { delays.delete(entry); resolve(); }, ms), resolve };
+    delays.add(entry);
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -58,9 +65,9 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     let body: Record<string, unknown> = {};
     try { body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> : {}; } catch { /* keep {} */ }
     requests.push({ token, method, body, headers: req.headers, at: Date.now() });
-    if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs));
+    if (state.latencyMs > 0) await delay(state.latencyMs);
     const next = method === 'sendMessage' ? scripts.get(token)?.shift() : undefined;
-    if (next && 'delayMs' in next) await new Promise((r) => setTimeout(r, next.delayMs));
+    if (next && 'delayMs' in next) await delay(next.delayMs);
     else if (next && next.status === 429) {
       const seconds = next.bodyRetryAfter ?? 1;
       json(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } },
@@ -70,6 +77,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       json(res, next.status, { ok: false, error_code: next.status, description: DESCRIPTIONS[next.status] });
       return;
     }
+    if (closed) { res.destroy(); return; }
     if (!tokens.has(token)) {
       json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
       return;
@@ -96,6 +104,12 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     script: (token, ...answers) => { scripts.set(token, [...(scripts.get(token) ?? []), ...answers]); },
     get latencyMs() { return state.latencyMs; },
     set latencyMs(ms: number) { state.latencyMs = ms; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise<void>((resolve) => {
+      closed = true;
+      for (const { timer, resolve: end } of delays) { clearTimeout(timer); end(); }
+      delays.clear();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }
