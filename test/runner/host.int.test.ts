@@ -21,7 +21,8 @@ function runStart(env: Record<string, string>): { child: ChildProcess; exited: P
   const child = spawn('sh', ['-c', startScript], { cwd: root, detached: true, env: { ...base, ...env } });
   child.stdout?.on('data', (d) => { output += d; });
   child.stderr?.on('data', (d) => { output += d; });
-  return { child, exited: new Promise((r) => child.once('exit', r)), output: () => output };
+  // 'close', not 'exit': the shell exits first, the node under it keeps the output pipes open while it stops.
+  return { child, exited: new Promise((r) => child.once('close', r)), output: () => output };
 }
 
 async function answers(url: string): Promise<boolean> {
