@@ -32,8 +32,10 @@ describe('answerStoredWebhook', () => {
     expect(await answerStoredWebhook(routing([{ event: 'x', handler: () => 'x' }]), webhook({ type: 'y' }), stored, fallback)).toBe(fallback);
     expect(await answerStoredWebhook(routing([{ event: '*', handler: () => undefined }]), webhook({}), stored, fallback)).toBe(fallback);
     expect(await answerStoredWebhook(routing([{ event: '*', handler: () => { throw new Error('boom'); } }], { onFallback }), webhook({}), stored, fallback)).toBe(fallback);
-    const slow = { event: '*', handler: () => new Promise((r) => setTimeout(() => r('late'), 500)) };
+    let late: NodeJS.Timeout | undefined;
+    const slow = { event: '*', handler: () => new Promise((r) => { late = setTimeout(() => r('late'), 500); }) };
     expect(await answerStoredWebhook(routing([slow], { onFallback }), webhook({}), stored, fallback)).toBe(fallback);
+    clearTimeout(late); // the answer was given up on; its timer must not outlive the test
     expect(await answerStoredWebhook(routing([{ event: '*', handler: () => 'x' }], { eventType: () => { throw new Error('bad'); }, onFallback }), webhook({}), stored, fallback)).toBe(fallback);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
