@@ -9,15 +9,14 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Errors } from 'moleculer';
-import { BadRequestError } from '../../../src/errors';
 import { answerStoredWebhook } from '../../../src/integration/inbound/answers';
-import { receiveWebhook, type InboundPipeline } from '../../../src/integration/inbound/receive-webhook';
+import type { InboundPipeline } from '../../../src/integration/inbound/receive-webhook';
 import { schemeVerifier } from '../../../src/integration/inbound/verify';
 import { resolveInboundOptions } from '../../../src/integration/options';
 import { discord, discordEventType, normalizeDiscord, snowflakeTime, type DiscordInteraction } from '../../../src/platforms/discord';
 import { MemoryStore } from '../../../src/store';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../../src/types';
+import { fieldArbitraries, isText, mutatedSamples, onlyBadRequests, optText, pipelineOutcome } from '../shared/hostile';
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 3000;
 const RECEIVED = 1_700_000_000_000;
@@ -31,21 +30,7 @@ const SAMPLES: Array<Record<string, unknown>> = [
   { ...command, data: { name: 'config', type: 1, options: [{ name: 'set', type: 1, options: [{ name: 'key', type: 3, value: 'lang' }, { name: 'value', type: 4, value: 7 }] }] } },
 ];
 
-/** An object with `key` as an own property, as JSON.parse makes it (a literal `__proto__:` would set the prototype). */
-const own = (key: string, value: unknown): Record<string, unknown> => JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value)}}`);
-/** Values a hostile or broken sender puts where text, an id or a number belongs. */
-const weird = fc.constantFrom<unknown>(
-  { toString: '' }, { toString: {} }, { valueOf: {} }, { toString: {}, valueOf: {} }, { toString: null, valueOf: null }, { length: 3 },
-  own('__proto__', { toString: {} }), own('__proto__', { polluted: 'yes' }), [], [[]], [{ toString: {} }], ['a', 'b'], {}, null, true, false,
-  0, -1, 1.5, 1e21, 1, 2, 3, 4, 5, '', ' ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '786008729715212338', '99999999999999999999', 'x'.repeat(100_000),
-);
-const json = fc.jsonValue({ maxDepth: 3 });
-const hostile = fc.oneof(weird, json, fc.record({ toString: json, valueOf: json }, { requiredKeys: [] }), fc.array(weird, { maxLength: 3 }));
-/** A plausible value (a snowflake, a token, a word) or a hostile one. */
-const field = fc.oneof({ arbitrary: hostile, weight: 2 }, { arbitrary: fc.constantFrom('645027906669510667', '53908232506183680', 'A_TOKEN', 'Mason', 'click_one'), weight: 2 }, { arbitrary: fc.string({ maxLength: 12 }), weight: 1 });
-const oneOf = (...values: unknown[]) => fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 4 }, { arbitrary: field, weight: 1 });
-const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T) => fc.oneof({ arbitrary: fc.record(model, { requiredKeys: [] }), weight: 4 }, { arbitrary: field, weight: 1 });
-const list = <T>(item: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.array(fc.oneof({ arbitrary: item, weight: 4 }, { arbitrary: field, weight: 1 }), { maxLength: 3 }), weight: 4 }, { arbitrary: field, weight: 1 });
+const { hostile, field, oneOf, rec, list } = fieldArbitraries(['645027906669510667', '53908232506183680', 'A_TOKEN', 'Mason', 'click_one'], [1, 2, 3, 4, 5, '786008729715212338', '99999999999999999999']);
 
 const user = rec({ id: field, username: field, global_name: field });
 const { option } = fc.letrec((tie) => ({
@@ -58,33 +43,12 @@ const interaction = fc.record({
 }, { requiredKeys: ['type'] });
 
 /** A sample with 1–3 fields (at any depth, arrays included) replaced by, or given, a hostile value. */
-const mutated = fc.tuple(fc.nat(SAMPLES.length - 1), fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom('channel', 'member', 'user', 'message', 'values', 'options', 'value', 'name', 'custom_id', 'global_name', '__proto__')), field), { minLength: 1, maxLength: 3 }))
-  .map(([which, edits]) => {
-    const sample = structuredClone(SAMPLES[which]!);
-    // the sample's own objects and arrays, found before any edit: an inserted value (fast-check may hand the same
-    // object to several runs) is never written into
-    const containers: Array<Record<string, unknown>> = [];
-    const walk = (node: unknown) => {
-      if (node === null || typeof node !== 'object') return;
-      containers.push(node as Record<string, unknown>);
-      for (const child of Object.values(node)) walk(child);
-    };
-    walk(sample);
-    for (const [pick, newKey, value] of edits) {
-      const target = containers[pick % containers.length]!;
-      const keys = Object.keys(target);
-      const key = newKey ?? keys[Math.floor(pick / containers.length) % Math.max(keys.length, 1)] ?? 'x';
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-    }
-    return sample;
-  });
+const mutated = mutatedSamples(SAMPLES, ['channel', 'member', 'user', 'message', 'values', 'options', 'value', 'name', 'custom_id', 'global_name', '__proto__'], field);
 
 const payloads = fc.oneof(
   { arbitrary: mutated, weight: 4 }, { arbitrary: interaction, weight: 4 }, { arbitrary: hostile.filter((v) => v !== null && typeof v === 'object'), weight: 1 },
 ) as fc.Arbitrary<DiscordInteraction>;
 
-const isText = (v: unknown): v is string => typeof v === 'string';
-const optText = (v: unknown) => v === undefined || isText(v);
 /** A command's options as metadata: names to a value Discord sends (text, a number, a boolean) or nested options. */
 function optionsProblem(options: unknown): string | undefined {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) return 'metadata.options';
@@ -112,11 +76,6 @@ function messageProblem(m: NormalizedMessage): string | undefined {
   if (c.type === 'command') return isText(c.command) && c.command !== '' && isText(c.text) ? undefined : 'command';
   if (c.type === 'interactive_reply') return isText(c.replyId) && c.replyId !== '' && optText(c.title) ? undefined : 'interactive_reply';
   return `unexpected content type ${String(c.type)}`;
-}
-
-/** Runs `fn`; a BadRequestError (the documented 400) reads as undefined, anything else thrown fails the property. */
-function onlyBadRequests<T>(fn: () => T): T | undefined {
-  try { return fn(); } catch (err) { if (!(err instanceof BadRequestError)) throw err; return undefined; }
 }
 
 const webhookOf = (payload: unknown): WebhookEvent<DiscordInteraction> => ({
@@ -167,13 +126,7 @@ async function deliver(payload: unknown): Promise<{ status: number; answer?: unk
     'content-type': 'application/json', 'x-signature-timestamp': timestamp,
     'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
   };
-  try {
-    const answer = await receiveWebhook({ ...pipeline, store: new MemoryStore() }, { channelId: 'c', rawBody: Buffer.from(body), headers, query: {}, receivedAt: RECEIVED });
-    return { status: 200, answer };
-  } catch (error) {
-    const client = error instanceof Errors.MoleculerClientError && error.code >= 400 && error.code <= 499;
-    return client ? { status: error.code } : { status: 500, error };
-  }
+  return pipelineOutcome(pipeline, body, headers, RECEIVED);
 }
 
 /** A sample interaction with `edit` applied to a copy. */

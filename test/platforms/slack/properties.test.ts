@@ -8,16 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Errors } from 'moleculer';
-import { BadRequestError } from '../../../src/errors';
 import { answerStoredWebhook } from '../../../src/integration/inbound/answers';
 import { slackUrlVerification } from '../../../src/integration/inbound/challenge';
-import { receiveWebhook, type InboundPipeline } from '../../../src/integration/inbound/receive-webhook';
+import type { InboundPipeline } from '../../../src/integration/inbound/receive-webhook';
 import { schemeVerifier } from '../../../src/integration/inbound/verify';
 import { resolveInboundOptions } from '../../../src/integration/options';
 import { normalizeSlack, slack, slackEventId, slackEventType, type SlackPayload } from '../../../src/platforms/slack';
 import { MemoryStore } from '../../../src/store';
 import type { IntegrationConfig, MessageContent, NormalizedMessage, WebhookEvent } from '../../../src/types';
+import { fieldArbitraries, isText, mutatedSamples, onlyBadRequests, optText, pipelineOutcome } from '../shared/hostile';
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 3000;
 const RECEIVED = 1_700_000_000_000;
@@ -29,21 +28,7 @@ const SAMPLES: Array<Record<string, unknown>> = [
   ...FIXTURES.map(fixture), slashForm(), { payload: fixture('block-actions.json') }, { payload: JSON.stringify(fixture('block-actions.json')) },
 ];
 
-/** An object with `key` as an own property, as JSON.parse makes it (a literal `__proto__:` would set the prototype). */
-const own = (key: string, value: unknown): Record<string, unknown> => JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value)}}`);
-/** Values a hostile or broken sender puts where text or an id belongs. */
-const weird = fc.constantFrom<unknown>(
-  { toString: '' }, { toString: {} }, { valueOf: {} }, { toString: {}, valueOf: {} }, { toString: null, valueOf: null }, { length: 3 },
-  own('__proto__', { toString: {} }), own('__proto__', { polluted: 'yes' }), [], [[]], [{ toString: {} }], ['a', 'b'], {}, null, true, false,
-  0, -1, 1.5, 1e21, '', ' ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '/', '1355517523.000005', 'x'.repeat(100_000),
-);
-const json = fc.jsonValue({ maxDepth: 3 });
-const hostile = fc.oneof(weird, json, fc.record({ toString: json, valueOf: json }, { requiredKeys: [] }), fc.array(weird, { maxLength: 3 }));
-/** A plausible value (an id, a ts, a word) or a hostile one. */
-const field = fc.oneof({ arbitrary: hostile, weight: 2 }, { arbitrary: fc.constantFrom('C1', 'U1', 'T1', '1355517523.000005', '1355517524.000001', 'hello'), weight: 2 }, { arbitrary: fc.string({ maxLength: 12 }), weight: 1 });
-const oneOf = (...values: unknown[]) => fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 4 }, { arbitrary: field, weight: 1 });
-const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T) => fc.oneof({ arbitrary: fc.record(model, { requiredKeys: [] }), weight: 4 }, { arbitrary: field, weight: 1 });
-const list = <T>(item: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.array(fc.oneof({ arbitrary: item, weight: 4 }, { arbitrary: field, weight: 1 }), { maxLength: 3 }), weight: 4 }, { arbitrary: field, weight: 1 });
+const { hostile, field, oneOf, rec, list } = fieldArbitraries(['C1', 'U1', 'T1', '1355517523.000005', '1355517524.000001', 'hello'], ['/', '1355517523.000005']);
 
 const inner = { user: field, ts: field, text: field, thread_ts: field, bot_id: field, subtype: oneOf('bot_message', 'file_share') };
 const file = rec({ id: field, name: field, title: field, mimetype: oneOf('image/gif', 'video/mp4', 'audio/ogg', 'application/pdf'), size: field, url_private: field });
@@ -75,34 +60,13 @@ const blockActions = fc.record({
 const interaction = fc.record({ payload: fc.oneof(blockActions, blockActions.map((b) => JSON.stringify(b)), field) });
 
 /** A sample with 1–3 fields (at any depth, arrays included) replaced by, or given, a hostile value. */
-const mutated = fc.tuple(fc.nat(SAMPLES.length - 1), fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom('subtype', 'files', 'message', 'previous_message', 'deleted_ts', 'thread_ts', 'bot_id', 'item', 'user', 'channel', 'selected_option', 'text', '__proto__')), field), { minLength: 1, maxLength: 3 }))
-  .map(([which, edits]) => {
-    const sample = structuredClone(SAMPLES[which]!);
-    // the sample's own objects and arrays, found before any edit: an inserted value (fast-check may hand the same
-    // object to several runs) is never written into
-    const containers: Array<Record<string, unknown>> = [];
-    const walk = (node: unknown) => {
-      if (node === null || typeof node !== 'object') return;
-      containers.push(node as Record<string, unknown>);
-      for (const child of Object.values(node)) walk(child);
-    };
-    walk(sample);
-    for (const [pick, newKey, value] of edits) {
-      const target = containers[pick % containers.length]!;
-      const keys = Object.keys(target);
-      const key = newKey ?? keys[Math.floor(pick / containers.length) % Math.max(keys.length, 1)] ?? 'x';
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-    }
-    return sample;
-  });
+const mutated = mutatedSamples(SAMPLES, ['subtype', 'files', 'message', 'previous_message', 'deleted_ts', 'thread_ts', 'bot_id', 'item', 'user', 'channel', 'selected_option', 'text', '__proto__'], field);
 
 const payloads = fc.oneof(
   { arbitrary: mutated, weight: 4 }, { arbitrary: eventCallback, weight: 3 }, { arbitrary: interaction, weight: 2 }, { arbitrary: slashCommand, weight: 1 },
   { arbitrary: urlVerification, weight: 1 }, { arbitrary: hostile.filter((v) => v !== null && typeof v === 'object'), weight: 1 },
 ) as fc.Arbitrary<SlackPayload>;
 
-const isText = (v: unknown): v is string => typeof v === 'string';
-const optText = (v: unknown) => v === undefined || isText(v);
 const MEDIA_KINDS = ['image', 'video', 'audio', 'voice', 'document', 'sticker'];
 
 /** What is wrong with a content's types, if anything. */
@@ -135,11 +99,6 @@ function messageProblem(m: NormalizedMessage): string | undefined {
   for (const key of ['eventId', 'teamId', 'channelType', 'responseUrl', 'actionId', 'removedEmoji']) if (!optText(meta[key])) return `metadata.${key}`;
   try { JSON.stringify(m); } catch { return 'not JSON'; }
   return contentProblem(m.content);
-}
-
-/** Runs `fn`; a BadRequestError (the documented 400) reads as undefined, anything else thrown fails the property. */
-function onlyBadRequests<T>(fn: () => T): T | undefined {
-  try { return fn(); } catch (err) { if (!(err instanceof BadRequestError)) throw err; return undefined; }
 }
 
 const webhookOf = (payload: unknown): WebhookEvent<SlackPayload> => ({
@@ -186,20 +145,11 @@ function formOf(payload: Record<string, unknown>): string {
   return form.toString();
 }
 
-/**
- * `payload` signed and sent through the whole inbound pipeline (fresh store): the status the gateway would answer —
- * 200, a client error's 4xx, or 500 for anything else thrown (kept in `error`).
- */
+/** `payload` signed and sent through the whole inbound pipeline (as JSON or a form): what the gateway would answer. */
 async function deliver(payload: unknown, asForm = false): Promise<{ status: number; error?: unknown }> {
   const body = asForm ? formOf(payload as Record<string, unknown>) : JSON.stringify(payload);
   const headers = { 'content-type': asForm ? 'application/x-www-form-urlencoded' : 'application/json', ...scheme.sign({ rawBody: body, secret: 'signing-secret' }) };
-  try {
-    await receiveWebhook({ ...pipeline, store: new MemoryStore() }, { channelId: 'c', rawBody: Buffer.from(body), headers, query: {}, receivedAt: RECEIVED });
-    return { status: 200 };
-  } catch (error) {
-    const client = error instanceof Errors.MoleculerClientError && error.code >= 400 && error.code <= 499;
-    return client ? { status: error.code } : { status: 500, error };
-  }
+  return pipelineOutcome(pipeline, body, headers, RECEIVED);
 }
 
 /** A fixture with `edit` applied to a copy. */
