@@ -1,5 +1,6 @@
 /** KeyValueStore on Redis (ioredis): shared by every node; compare-and-set and token buckets as Lua scripts. */
 import Redis, { type RedisOptions } from 'ioredis';
+import { closeRedisClient } from './redis-close';
 import { isSentinelUrl, parseSentinelUrl } from './redis-url';
 import type { ClaimAndTokens, KeyValueStore, TokenBucket, TokenBucketOptions, TokenBucketResult } from './types';
 
@@ -259,13 +260,6 @@ export class RedisStore implements KeyValueStore {
   }
 
   async close() {
-    if (!this.ownsClient || this.client.status === 'end') return;
-    // ioredis's disconnect() ends the connector's socket and arms a fallback (disconnectTimeout, 2 s) to destroy
-    // it, cleared on the socket's 'close'. With Redis down, between reconnects, that socket has already closed:
-    // the 'close' never comes again and the timer holds the process 2 s after the store is closed. A destroyed
-    // socket needs no fallback, so the connector forgets it first (private in ioredis 5; if it moves, this is a no-op).
-    const connector = (this.client as unknown as { connector?: { stream?: { destroyed?: boolean } } }).connector;
-    if (connector?.stream?.destroyed) connector.stream = undefined;
-    this.client.disconnect();
+    if (this.ownsClient) await closeRedisClient(this.client);
   }
 }

@@ -4,6 +4,7 @@
  * indexes are trimmed by age, so the history stays bounded whatever the traffic.
  */
 import Redis, { type RedisOptions } from 'ioredis';
+import { closeRedisClient } from '../../store/redis-close';
 import type { DeliveryAttempt, DeliveryOutcome } from '../types';
 import {
   DEFAULT_HISTORY_RETENTION_MS, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, applyChange, indexMember, timeBound,
@@ -306,6 +307,6 @@ export class RedisHistory implements HistoryStore {
   }
 
   async close(): Promise<void> {
-    if (this.owns) await this.r.quit().catch(() => this.r.disconnect());
+    if (this.owns) await closeRedisClient(this.r, { graceful: true });
   }
 }

@@ -1,4 +1,5 @@
 /** The HistoryStore contract on a real redis-server, plus TTLs on every key. */
+import { once } from 'node:events';
 import Redis from 'ioredis';
 import { RedisHistory } from '../../../src/webhooks-out/history';
 import { startRedis, type ServerProcess } from '../../harness/servers';
@@ -28,4 +29,23 @@ test('every key the history writes expires (the retention)', async () => {
   }
   await r.quit();
   await store.close();
+});
+
+test('closing with Redis down is at once and leaves no timer behind (ioredis would wait 2 s for a socket that has already closed)', async () => {
+  const down = await startRedis();
+  const store = new RedisHistory({ redis: down.url, prefix: 'down:' });
+  await store.head('q'); // connected
+  const client = (store as unknown as { r: Redis }).r;
+  const reconnecting = once(client, 'reconnecting');
+  await down.kill();
+  await reconnecting;
+  expect(client.status).toBe('reconnecting');
+  // counted around close() alone (no timer can fire in between): its reconnect timer cleared, nothing new armed
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timeouts();
+  const started = Date.now();
+  await store.close();
+  expect(Date.now() - started).toBeLessThan(100);
+  expect(timeouts()).toBe(before - 1);
+  await down.cleanup();
 });
