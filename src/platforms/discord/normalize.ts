@@ -1,20 +1,10 @@
 /** Discord interactions → `NormalizedMessage`s: application commands → `command`, message components → `interactive_reply`. */
 import type { NormalizedMessage } from '../../types';
 import { INTERACTION_TYPE, type DiscordCommandOption, type DiscordInteraction } from './types';
+import { idOf, objectOf, textOf } from '../shared/fields';
 
 /** Discord's epoch (2015-01-01), the base of the time in a snowflake id. */
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
-
-/**
- * A field as text, or nothing. Discord sends ids (snowflakes), tokens and names as strings; nothing checks an
- * interaction's shape before this file, so a field of another type reads as absent — never as a conversion
- * that throws (`{"toString": {}}` cannot be joined or matched) or a non-string where a message promises one.
- */
-const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-/** An id as non-empty text, or nothing. */
-const idOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-/** A nested object (not an array), or nothing. */
-const objectOf = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
 
 /** The creation time a snowflake id carries, ms since the epoch; `fallback` for anything not a snowflake. */
 export function snowflakeTime(id: unknown, fallback: number): number {

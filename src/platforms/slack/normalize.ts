@@ -1,22 +1,10 @@
 /** Slack payloads → `NormalizedMessage`s: Events API messages and mentions, reactions, slash commands, block actions. */
 import type { MediaKind, MessageContent, NormalizedMessage } from '../../types';
 import type { SlackBlockActions, SlackPayload, SlackSlashCommand } from './types';
+import { idOf, objectOf, objectsOf, textOf } from '../shared/fields';
 
 /** Message subtypes that carry a person's message; every other subtype (joins, topics, bots...) is ignored. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
-
-/**
- * A field as text, or nothing. Slack sends ids, `ts` and text as strings; nothing checks a payload's shape
- * before this file, so a field of another type reads as absent — never as a conversion that throws
- * (`{"toString": {}}` cannot go into a template) or a non-string where a message promises one.
- */
-const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-/** An id or `ts` as non-empty text, or nothing. */
-const idOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-/** A nested object (not an array), or nothing. */
-const objectOf = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
-/** The objects of a list field; a field that is not a list has none. */
-const objectsOf = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.map(objectOf).filter((o) => o !== undefined) : []);
 
 /** Slack's `ts` (`"1355517523.000005"`, seconds) → ms since the epoch; `fallback` for anything not a ts string. */
 export function tsToMs(ts: unknown, fallback: number): number {
