@@ -2,7 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { freePort } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 
 const root = join(__dirname, '..', '..');
 const startScript: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
@@ -58,25 +59,22 @@ describe('npm start', () => {
   });
 
   describe('on real NATS and Redis', () => {
-    let nats: ServerProcess;
-    let redis: ServerProcess;
-    beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); });
-    afterAll(async () => { await Promise.all([nats.cleanup(), redis.cleanup()]); });
+    const stack = suiteServers();
 
     it('connects to both, says so on /health, and reports Redis down as 503', async () => {
       const port = await freePort();
-      const run = runStart({ PORT: String(port), NATS_URL: nats.url, REDIS_URL: redis.url });
+      const run = runStart({ PORT: String(port), NATS_URL: stack.nats().url, REDIS_URL: stack.redis().url });
       try {
         const { status, body } = await health(port, run, (b) => b.broker === 'up' && b.nats === 'up' && b.redis === 'up');
         expect(status).toBe(200);
         expect(body).toMatchObject({ status: 'ok', nats: 'up', redis: 'up' });
-        await redis.stop();
+        await stack.redis().stop();
         const down = await health(port, run, (b) => b.redis === 'down');
         expect(down.status).toBe(503);
         expect(down.body).toMatchObject({ status: 'degraded', redis: 'down', nats: 'up' });
       } finally {
         await stop(run);
-        await redis.start();
+        await stack.redis().start();
       }
     });
   });

@@ -1,5 +1,5 @@
 /** The delivery actions (test event, list with outcome and cursor, get, redeliver, recover, tenants) and ordering per conversation, on NATS + Redis. */
-import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
+import { suiteServers } from '../../harness/suite';
 import { freshNamespace } from '../../integration/stack';
 import type { Delivery, DeliveryAttempt } from '../../../src/webhooks-out/types';
 import {
@@ -7,10 +7,7 @@ import {
   type Answer, type WebhooksNode,
 } from './helpers';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
-beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); });
-afterAll(async () => { await Promise.all([nats?.cleanup(), redis?.cleanup()]); });
+const stack = suiteServers();
 
 const open: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
 afterEach(async () => { for (const o of open.splice(0).reverse()) await ('stop' in o ? o.stop() : o.close()).catch(() => undefined); });
@@ -20,7 +17,7 @@ async function setup(opts: Parameters<typeof startWebhooksNode>[0]['options'] = 
   const lookup = new TestLookup();
   const sub = await startSubscriber();
   open.push(sub);
-  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup, options: opts });
+  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup, options: opts });
   open.push(node);
   return { ns, lookup, node, sub };
 }

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { ServiceBroker } from 'moleculer';
 import { RedisHistory } from '../../../src/webhooks-out/history';
-import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
+import { suiteServers } from '../../harness/suite';
 import { freshNamespace } from '../../integration/stack';
 import type { Delivery, DeliveryAttempt } from '../../../src/webhooks-out/types';
 import {
@@ -14,10 +14,7 @@ import {
   type Received, type WebhooksNode,
 } from './helpers';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
-beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); });
-afterAll(async () => { await Promise.all([nats?.cleanup(), redis?.cleanup()]); });
+const stack = suiteServers();
 
 const open: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
 afterEach(async () => { for (const o of open.splice(0).reverse()) await ('stop' in o ? o.stop() : o.close()).catch(() => undefined); });
@@ -34,7 +31,7 @@ class CountingLookup extends TestLookup {
 }
 
 async function publisher(ns: string): Promise<ServiceBroker> {
-  const b = makeBroker({ nodeID: `${ns}-pub`, namespace: ns, natsUrl: nats.url, transporter: false });
+  const b = makeBroker({ nodeID: `${ns}-pub`, namespace: ns, natsUrl: stack.nats().url, transporter: false });
   await b.start();
   open.push({ stop: () => b.stop() });
   return b;
@@ -71,8 +68,8 @@ test('two webhooks nodes on one NATS share the work: each delivery attempted onc
   shared.add({ id: 'sub_1', url: sub.url });
   shared.add({ id: 'sub_2', url: sub.url });
   const [la, lb] = [new CountingLookup(shared), new CountingLookup(shared)];
-  const a = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup: la, transporter: false, options: { concurrency: 5 } });
-  const b = await startWebhooksNode({ nodeID: `${ns}-b`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup: lb, transporter: false, options: { concurrency: 5 } });
+  const a = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup: la, transporter: false, options: { concurrency: 5 } });
+  const b = await startWebhooksNode({ nodeID: `${ns}-b`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup: lb, transporter: false, options: { concurrency: 5 } });
   open.push(a, b);
   const pub = await publisher(ns);
   for (let i = 0; i < 100; i++) await publishReceived(pub, ns, { eventId: `e${i}` });
@@ -100,13 +97,13 @@ test('NATS restarted mid-run: every event delivered, none twice, the history com
   const sub = await startSubscriber();
   open.push(sub);
   lookup.add({ id: 'sub_1', url: sub.url });
-  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup, transporter: false, options: { jobAckWaitMs: 3_000 } });
+  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup, transporter: false, options: { jobAckWaitMs: 3_000 } });
   open.push(node);
   const pub = await publisher(ns);
   for (let i = 0; i < 20; i++) await publishReceived(pub, ns, { eventId: `e${i}` });
-  await nats.stop();
+  await stack.nats().stop();
   await sleep(1_000);
-  await nats.start();
+  await stack.nats().start();
   for (let i = 20; i < 40; i++) await publishWithRetry(pub, ns, `e${i}`);
   await waitFor('40 deliveries', () => byId(sub.received).size >= 40, 45_000);
   await sleep(1_500);
@@ -152,14 +149,14 @@ test('the webhooks process killed (SIGKILL) mid-retry and mid-attempt: every ret
     if (n === 1 && text === 'e5') return; // held: the process dies with this request in flight
     res.writeHead(n === 1 ? 500 : 200); res.end();
   };
-  const child = await spawnWorker({ nodeID: `${ns}-child`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, subscriptions: [{ sub: s, secrets: lookup.secrets.get('sub_1') }], options });
+  const child = await spawnWorker({ nodeID: `${ns}-child`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, subscriptions: [{ sub: s, secrets: lookup.secrets.get('sub_1') }], options });
   let killed = false;
   open.push({ stop: async () => { if (!killed) child.kill('SIGKILL'); } });
   const pub = await publisher(ns);
   for (let i = 0; i < 6; i++) await publishReceived(pub, ns, { eventId: `e${i}` });
   await waitFor('6 first attempts', () => seen.size >= 6, 15_000);
   // the five 500s are recorded, their retries waiting in JetStream (read as an operator would, from Redis)
-  const store = new RedisHistory({ redis: redis.url, prefix: `${ns}:wh:` });
+  const store = new RedisHistory({ redis: stack.redis().url, prefix: `${ns}:wh:` });
   open.push({ close: () => store.close() });
   await waitFor('5 recorded attempts', async () => {
     const page = await store.listDeliveries('sub_1', { limit: 10 });
@@ -172,7 +169,7 @@ test('the webhooks process killed (SIGKILL) mid-retry and mid-attempt: every ret
   const before = sub.received.length;
   expect(before).toBe(6);
 
-  const node = await startWebhooksNode({ nodeID: `${ns}-new`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup, transporter: false, options });
+  const node = await startWebhooksNode({ nodeID: `${ns}-new`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup, transporter: false, options });
   open.push(node);
   const h = await waitFor('6 succeeded', async () => {
     const x = await history(node, 'sub_1');
@@ -200,16 +197,16 @@ test('Redis down: fail closed — no attempt is made without its record, nothing
   const sub = await startSubscriber();
   open.push(sub);
   lookup.add({ id: 'sub_1', url: sub.url });
-  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup, transporter: false });
+  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup, transporter: false });
   open.push(node);
   const pub = await publisher(ns);
-  await redis.stop();
+  await stack.redis().stop();
   try {
     for (let i = 0; i < 5; i++) await publishReceived(pub, ns, { eventId: `e${i}` });
     await sleep(1_500);
     expect(sub.received).toHaveLength(0);
   } finally {
-    await redis.start();
+    await stack.redis().start();
   }
   await waitFor('5 deliveries', () => byId(sub.received).size >= 5, 30_000);
   const h = await waitFor('5 succeeded', async () => {

@@ -5,7 +5,7 @@
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
+import { suiteServers } from '../../harness/suite';
 import { freshNamespace } from '../../integration/stack';
 import type { DeliveryAttempt, Delivery } from '../../../src/webhooks-out/types';
 import { fanOut } from '../../../src/webhooks-out/delivery';
@@ -17,10 +17,7 @@ import {
   type Subscriber, type WebhooksNode,
 } from './helpers';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
-beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); });
-afterAll(async () => { await Promise.all([nats?.cleanup(), redis?.cleanup()]); });
+const stack = suiteServers();
 
 interface Setup { ns: string; lookup: TestLookup; node: WebhooksNode; sub: Subscriber }
 const open: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
@@ -33,7 +30,7 @@ async function setup(opts: Parameters<typeof startWebhooksNode>[0]['options'] = 
   const lookup = new TestLookup();
   const sub = await startSubscriber();
   open.push(sub);
-  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup, options: opts });
+  const node = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup, options: opts });
   open.push(node);
   return { ns, lookup, node, sub };
 }
@@ -104,9 +101,9 @@ describe('fan-out reads', () => {
     const sub = await startSubscriber();
     open.push(sub);
     // a first node makes the stream and the fan-out's durable consumer, then stops: the events wait in the stream
-    const first = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup: new TestLookup() });
+    const first = await startWebhooksNode({ nodeID: `${ns}-a`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup: new TestLookup() });
     await first.stop();
-    const publisher = makeBroker({ nodeID: `${ns}-p`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url });
+    const publisher = makeBroker({ nodeID: `${ns}-p`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url });
     await publisher.start();
     open.push({ stop: () => publisher.stop() });
     const events = 40;
@@ -117,7 +114,7 @@ describe('fan-out reads', () => {
       override async match(tenantId: string, eventType: string, o: { includeDisabled?: boolean } = {}) { reads++; return super.match(tenantId, eventType, o); }
     })();
     lookup.add({ id: 'sub_1', url: sub.url, ordering: 'conversation' });
-    const node = await startWebhooksNode({ nodeID: `${ns}-b`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, lookup });
+    const node = await startWebhooksNode({ nodeID: `${ns}-b`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, lookup });
     open.push(node);
     await waitFor(`${events} deliveries`, () => sub.received.length >= events);
     await sleep(300);
@@ -227,7 +224,7 @@ describe('answers that misbehave', () => {
     await publishReceived(s.node.broker, s.ns, { eventId: 'e1' });
     await waitFor('disabled', () => s.lookup.disabled.length > 0);
     expect(s.lookup.disabled).toEqual([{ id: 'sub_1', reason: 'gone' }]);
-    const events = await waitFor('the disabled event', async () => { const x = await readStream(nats.url, subscriptionDisabledChannel(s.ns)); return x.length ? x : null; });
+    const events = await waitFor('the disabled event', async () => { const x = await readStream(stack.nats().url, subscriptionDisabledChannel(s.ns)); return x.length ? x : null; });
     expect(events.map((e) => e.data)).toEqual([{ subscriptionId: 'sub_1', tenantId: 't1', reason: 'gone' }]);
     const { delivery, attempts } = await settled(s, s.sub.received[0]!.headers['webhook-id']!, 'failed');
     expect(delivery.attemptCount).toBe(1);

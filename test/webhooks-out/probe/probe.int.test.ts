@@ -9,20 +9,17 @@ import { createWebhooksService } from '../../../src/services/webhooks';
 import type { ProbeMixinOptions } from '../../../src/webhooks-out/probe';
 import { subscriptionStore } from '../../../src/webhooks-out/subscriptions';
 import type { Delivery, DeliveryAttempt, Subscription } from '../../../src/webhooks-out/types';
-import { startNats, startRedis, type ServerProcess } from '../../harness/servers';
+import { suiteServers } from '../../harness/suite';
 import { freshNamespace } from '../../integration/stack';
 import { FAST, makeBroker, ok, publishReceived, sleep, startSubscriber, status, verifyWith, waitFor, type Answer, type Received, type Subscriber } from '../delivery/helpers';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
-beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); });
-afterAll(async () => { await Promise.all([nats?.cleanup(), redis?.cleanup()]); });
+const stack = suiteServers();
 
 const open: Array<() => Promise<void>> = [];
 afterEach(async () => { for (const close of open.splice(0).reverse()) await close().catch(() => undefined); });
 
 async function node(ns: string, id: string, probe: ProbeMixinOptions | false, transporter = false): Promise<ServiceBroker> {
-  const broker = makeBroker({ nodeID: `${ns}-${id}`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, transporter });
+  const broker = makeBroker({ nodeID: `${ns}-${id}`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, transporter });
   broker.createService(createWebhooksService({
     subscriptions: { staticSubscriptions: '[]' },
     delivery: { ...FAST, namespace: ns, disableAfterFailingMs: 1_000 },
