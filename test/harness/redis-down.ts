@@ -1,0 +1,22 @@
+/**
+ * Closing an owner of an ioredis client while its Redis is down, between reconnects (the client's socket already
+ * closed): what the close costs and whether it leaves a timer behind (ioredis's `disconnect()` used to arm a 2 s
+ * fallback on that dead socket, holding the process).
+ */
+import { once } from 'node:events';
+import type Redis from 'ioredis';
+import type { ServerProcess } from './servers';
+
+/** Kills `redis`, waits until `client` is reconnecting, then times `close()` and counts the active timers around it. */
+export async function closeWhileRedisDown(redis: ServerProcess, client: Redis, close: () => Promise<void>): Promise<{ status: string; ms: number; timersLeft: number }> {
+  const reconnecting = once(client, 'reconnecting');
+  await redis.kill();
+  await reconnecting;
+  const status = client.status;
+  // counted around close() alone (no timer can fire in between): its reconnect timer cleared, nothing new armed
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timeouts();
+  const started = Date.now();
+  await close();
+  return { status, ms: Date.now() - started, timersLeft: timeouts() - (before - 1) };
+}
