@@ -12,7 +12,9 @@
  *
  *   npm run bench:inbound      # BENCH_ROUNDS=3 BENCH_SECONDS=8 by default; BENCH_NO_WRITE=1 skips the file;
  *                              # BENCH_ONLY=switchboard,baseline runs only those targets;
- *                              # BENCH_AB='NAME=value' adds a Switchboard process with that env (an A/B in one run);
+ *                              # BENCH_AB='NAME=value' adds a Switchboard process with that env (an A/B in one run),
+ *                              #   BENCH_AB_FLAGS='--flag ...' with those node flags, BENCH_AB_BUILD=<compiled bench
+ *                              #   file> run from another build (e.g. a worktree of the base commit, compiled);
  *                              # BENCH_HEAP=<dir> writes a sampling heap profile of the Switchboard process;
  *                              # BENCH_START_WITHOUT=webhooks adds the `npm start` node without those services
  */
@@ -277,7 +279,8 @@ redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,base
 Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
 process (collected objects included: where it allocates; with \`BENCH_HEAP_SURVIVORS=1\` only what outlived a
 scavenge: what is promoted); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
-with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load;
+with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load
+(\`BENCH_AB_FLAGS\` gives it other node flags, \`BENCH_AB_BUILD=<compiled bench file>\` runs it from another build);
 \`BENCH_START_WITHOUT=webhooks\` adds the \`npm start\` node without those services, to see what they cost it). The last
 row is the node \`npm start\` runs, started with package.json's own command on the same NATS and Redis. The
 Switchboard process runs the SDK's gateway as users do (\`gatewayMixin()\` + \`webhookRoutes()\`). The nats-server +
@@ -358,6 +361,12 @@ const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Bool
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
 /** BENCH_START_WITHOUT=webhooks: adds the `npm start` node without those services to the rounds (an A/B of what they cost). */
 const START_WITHOUT = (process.env.BENCH_START_WITHOUT ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+/** The second Switchboard process's label, when there is one (BENCH_AB, BENCH_AB_FLAGS or BENCH_AB_BUILD set). */
+const AB = [
+  process.env.BENCH_AB,
+  process.env.BENCH_AB_FLAGS !== undefined && `node flags "${process.env.BENCH_AB_FLAGS}"`,
+  process.env.BENCH_AB_BUILD && `the build ${process.env.BENCH_AB_BUILD}`,
+].filter(Boolean).join(', ');
 
 async function drive(): Promise<void> {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
@@ -383,11 +392,13 @@ async function drive(): Promise<void> {
       add('switchboard', port, await child(['--serve', String(port), nats.url, redis.url], __filename, true, START_NODE_FLAGS), signedRequest('switchboard'));
     }
     // BENCH_AB='NAME=value ...': a second Switchboard process with that environment, in the same alternating rounds
-    // (an A/B of a change behind an environment switch, both sides under the same machine load)
-    if (process.env.BENCH_AB) {
-      const env = { ...Object.fromEntries(process.env.BENCH_AB.split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string])), BENCH_SB_NAMESPACE: `${SB_NAMESPACE}b` };
+    // (an A/B of a change behind an environment switch, both sides under the same machine load); BENCH_AB_FLAGS gives
+    // it other node flags, BENCH_AB_BUILD runs it from another compiled copy of this file (a worktree of the base commit)
+    if (AB) {
+      const env = { ...Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string])), BENCH_SB_NAMESPACE: `${SB_NAMESPACE}b` };
+      const flags = process.env.BENCH_AB_FLAGS !== undefined ? process.env.BENCH_AB_FLAGS.split(/\s+/).filter(Boolean) : START_NODE_FLAGS;
       const port = await freePort();
-      add('switchboard-b', port, await child(['--serve', String(port), nats.url, redis.url], __filename, true, START_NODE_FLAGS, env), signedRequest('switchboard-b'));
+      add('switchboard-b', port, await child(['--serve', String(port), nats.url, redis.url], process.env.BENCH_AB_BUILD ?? __filename, true, flags, env), signedRequest('switchboard-b'));
     }
     if (wanted('baseline')) {
       const port = await freePort();
@@ -425,7 +436,7 @@ async function drive(): Promise<void> {
     };
     const labels: Record<string, string> = {
       switchboard: 'Switchboard (gateway + defineIntegration, NATS transporter)',
-      'switchboard-b': `Switchboard with ${process.env.BENCH_AB ?? ''}`,
+      'switchboard-b': `Switchboard with ${AB}`,
       baseline: 'hand-written node:http peer (bench/baseline-inbound-server.ts)',
       stock: 'stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)',
       'npm-start': 'the `npm start` node on NATS + Redis (every service, `generic` integration, Standard Webhooks)',
