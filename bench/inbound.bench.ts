@@ -16,7 +16,8 @@
  *                              #   BENCH_AB_FLAGS='--flag ...' with those node flags, BENCH_AB_BUILD=<compiled bench
  *                              #   file> run from another build (e.g. a worktree of the base commit, compiled);
  *                              # BENCH_HEAP=<dir> writes a sampling heap profile of the Switchboard process;
- *                              # BENCH_START_WITHOUT=webhooks adds the `npm start` node without those services
+ *                              # BENCH_START_WITHOUT=webhooks adds the `npm start` node without those services,
+ *                              #   BENCH_START_FLAGS='--flag ...' one with those node flags
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -168,13 +169,16 @@ function child(args: string[], script: string, profile = false, nodeFlags: strin
 }
 
 /** The node `npm start` runs (package.json's command, compiled by the bench script), on NATS + Redis; ready when /health answers 200. */
-async function startNode(port: number, natsUrl: string, redisUrl: string, without: string[] = []): Promise<ChildProcess> {
+async function startNode(port: number, natsUrl: string, redisUrl: string, variant?: { without: string[]; flags?: string[] }): Promise<ChildProcess> {
+  const without = variant?.without ?? [];
   const env = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHBOARD_') && !['NATS_URL', 'REDIS_URL', 'PORT', 'HOST'].includes(k))),
-    NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_NAMESPACE: without.length ? `${START_NAMESPACE}b` : START_NAMESPACE,
+    NATS_URL: natsUrl, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_NAMESPACE: variant ? `${START_NAMESPACE}b` : START_NAMESPACE,
     SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_CHANNELS: JSON.stringify([START_CHANNEL]),
   };
-  let command = PROFILE_DIR ? START_COMMAND.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${PROFILE_DIR} `) : START_COMMAND;
+  // BENCH_START_FLAGS: the same command with these node flags in place of its own
+  let command = variant?.flags ? START_COMMAND.replace(/^node (?:--\S+ )*/, `node ${variant.flags.join(' ')} `) : START_COMMAND;
+  if (PROFILE_DIR) command = command.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${PROFILE_DIR} `);
   // BENCH_START_WITHOUT: the same command with the runner's services glob replaced by the service files but those
   if (without.length) {
     const dir = join(ROOT, '.build/start/services');
@@ -281,7 +285,8 @@ process (collected objects included: where it allocates; with \`BENCH_HEAP_SURVI
 scavenge: what is promoted); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
 with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load
 (\`BENCH_AB_FLAGS\` gives it other node flags, \`BENCH_AB_BUILD=<compiled bench file>\` runs it from another build);
-\`BENCH_START_WITHOUT=webhooks\` adds the \`npm start\` node without those services, to see what they cost it). The last
+\`BENCH_START_WITHOUT=webhooks\` adds the \`npm start\` node without those services, to see what they cost it, and
+\`BENCH_START_FLAGS\` one with other node flags). The last
 row is the node \`npm start\` runs, started with package.json's own command on the same NATS and Redis. The
 Switchboard process runs the SDK's gateway as users do (\`gatewayMixin()\` + \`webhookRoutes()\`). The nats-server +
 redis-server column is their CPU over the target's rounds per request: the rest of what a request costs the
@@ -361,6 +366,13 @@ const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Bool
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
 /** BENCH_START_WITHOUT=webhooks: adds the `npm start` node without those services to the rounds (an A/B of what they cost). */
 const START_WITHOUT = (process.env.BENCH_START_WITHOUT ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+/** BENCH_START_FLAGS='--flag ...': that second `npm start` node runs with these node flags instead of package.json's. */
+const START_FLAGS = process.env.BENCH_START_FLAGS !== undefined ? process.env.BENCH_START_FLAGS.split(/\s+/).filter(Boolean) : undefined;
+/** The second `npm start` node's label, when there is one. */
+const START_B = [
+  START_WITHOUT.length > 0 && `without ${START_WITHOUT.join(', ')}`,
+  START_FLAGS && `with node flags "${START_FLAGS.join(' ')}"`,
+].filter(Boolean).join(', ');
 /** The second Switchboard process's label, when there is one (BENCH_AB, BENCH_AB_FLAGS or BENCH_AB_BUILD set). */
 const AB = [
   process.env.BENCH_AB,
@@ -412,10 +424,11 @@ async function drive(): Promise<void> {
       const port = await freePort();
       add('npm-start', port, await startNode(port, nats.url, redis.url), standardRequest('npm-start'));
     }
-    // BENCH_START_WITHOUT=webhooks[,...]: the `npm start` node again without those services (what they cost it)
-    if (START_WITHOUT.length) {
+    // BENCH_START_WITHOUT=webhooks[,...] / BENCH_START_FLAGS='--flag ...': the `npm start` node again without those
+    // services (what they cost it) or with those node flags
+    if (START_B) {
       const port = await freePort();
-      add('npm-start-b', port, await startNode(port, nats.url, redis.url, START_WITHOUT), standardRequest('npm-start-b'));
+      add('npm-start-b', port, await startNode(port, nats.url, redis.url, { without: START_WITHOUT, flags: START_FLAGS }), standardRequest('npm-start-b'));
     }
     const load: number[] = [loadavg()[0]];
     console.log(`inbound bench: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s each, ${cpus().length} CPU(s), load average ${loadavg()[0].toFixed(2)}; Switchboard node flags: ${START_NODE_FLAGS.join(' ') || '(none)'}`);
@@ -440,7 +453,7 @@ async function drive(): Promise<void> {
       baseline: 'hand-written node:http peer (bench/baseline-inbound-server.ts)',
       stock: 'stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)',
       'npm-start': 'the `npm start` node on NATS + Redis (every service, `generic` integration, Standard Webhooks)',
-      'npm-start-b': `the \`npm start\` node without ${START_WITHOUT.join(', ')}`,
+      'npm-start-b': `the \`npm start\` node ${START_B}`,
     };
     const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
     const row = (t: Target) =>
