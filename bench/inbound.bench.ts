@@ -15,6 +15,7 @@
  *                              # BENCH_AB='NAME=value' adds a Switchboard process with that env (an A/B in one run),
  *                              #   BENCH_AB_FLAGS='--flag ...' with those node flags, BENCH_AB_BUILD=<compiled bench
  *                              #   file> run from another build (e.g. a worktree of the base commit, compiled);
+ *                              # BENCH_PEER_FLAGS='--flag ...' runs the peer with those node flags;
  *                              # BENCH_HEAP=<dir> writes a sampling heap profile of the Switchboard process;
  *                              # BENCH_START_WITHOUT=webhooks adds the `npm start` node without those services,
  *                              #   BENCH_START_FLAGS='--flag ...' one with those node flags
@@ -50,6 +51,8 @@ const ROOT = (() => {
 const COMPILED = __filename.endsWith('.js');
 /** The command `npm start` runs after compiling (package.json), and the node flags in it. */
 const START_COMMAND = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split('&&').pop()!.trim();
+/** BENCH_PEER_FLAGS: node flags for the hand-written peer (none by default), e.g. the Switchboard process's own, to see what they cost it. */
+const PEER_FLAGS = (process.env.BENCH_PEER_FLAGS ?? '').split(/\s+/).filter(Boolean);
 /** BENCH_NODE_FLAGS overrides them for the Switchboard bench process (to measure a flag), e.g. BENCH_NODE_FLAGS=' '. */
 const START_NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined
   ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean)
@@ -279,7 +282,7 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 /** What the profiles showed; kept with the table so a re-run does not lose it. */
 const FINDINGS = `Run it with \`npm run bench:inbound\` (it compiles the servers with \`scripts/compile.js\`, starts its own nats-server and
 redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,baseline,stock,npm-start\` picks rows;
-\`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
+\`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags, \`BENCH_PEER_FLAGS\` gives the peer some; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
 Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
 process (collected objects included: where it allocates; with \`BENCH_HEAP_SURVIVORS=1\` only what outlived a
 scavenge: what is promoted); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
@@ -414,7 +417,7 @@ async function drive(): Promise<void> {
     }
     if (wanted('baseline')) {
       const port = await freePort();
-      add('baseline', port, await child([String(port), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, `baseline-inbound-server.${ext}`), true), signedRequest('baseline'));
+      add('baseline', port, await child([String(port), nats.url, redis.url, BASE_SUBJECT, SECRET], join(__dirname, `baseline-inbound-server.${ext}`), true, PEER_FLAGS), signedRequest('baseline'));
     }
     if (wanted('stock')) {
       const port = await freePort();
@@ -450,7 +453,7 @@ async function drive(): Promise<void> {
     const labels: Record<string, string> = {
       switchboard: 'Switchboard (gateway + defineIntegration, NATS transporter)',
       'switchboard-b': `Switchboard with ${AB}`,
-      baseline: 'hand-written node:http peer (bench/baseline-inbound-server.ts)',
+      baseline: `hand-written node:http peer (bench/baseline-inbound-server.ts)${PEER_FLAGS.length ? ` with node flags "${PEER_FLAGS.join(' ')}"` : ''}`,
       stock: 'stock Moleculer (moleculer-web + sendToChannel, stock NATS adapter, no dedupe)',
       'npm-start': 'the `npm start` node on NATS + Redis (every service, `generic` integration, Standard Webhooks)',
       'npm-start-b': `the \`npm start\` node ${START_B}`,
