@@ -8,7 +8,8 @@ import type { ServiceBroker, ServiceSchema } from 'moleculer';
 import { gatewayMixin, operatorApiRoutes, webhookRoutes } from '../../src/gateway';
 import { channelRegistry, channelRegistryActions } from '../../src/registry';
 import type { IntegrationConfig } from '../../src/types';
-import { freePort, startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { freePort } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { acmeBody, acmeIntegration, acmeSign, ACME_HEADER, channel, freshNamespace, makeBroker, postAcme, storedReceived, uid } from '../integration/stack';
 import { rawRequest, type RawResponse } from './raw-http';
 
@@ -16,8 +17,7 @@ const KEY = `sk_acme_${'h'.repeat(24)}`;
 const BODY_TIMEOUT_MS = 1_500;
 const HEADERS_TIMEOUT_MS = 1_500;
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let gw: ServiceBroker;
 let int: ServiceBroker;
 let port: number;
@@ -25,7 +25,6 @@ let base: string;
 let ns: string;
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   ns = freshNamespace('hard');
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -43,18 +42,14 @@ beforeAll(async () => {
     },
     actions: { health: () => ({ status: 'ok' }) },
   };
-  gw = makeBroker({ nodeID: `hgw-${uid()}`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [gateway, { name: 'registry', actions: channelRegistryActions() }] });
-  int = makeBroker({ nodeID: `hint-${uid()}`, namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [acmeIntegration(new Map<string, IntegrationConfig>([['c1', channel('c1')]]))] });
+  gw = makeBroker({ nodeID: `hgw-${uid()}`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [gateway, { name: 'registry', actions: channelRegistryActions() }] });
+  int = makeBroker({ nodeID: `hint-${uid()}`, namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [acmeIntegration(new Map<string, IntegrationConfig>([['c1', channel('c1')]]))] });
+  stack.suiteBrokers.push(gw, int);
   await Promise.all([gw.start(), int.start()]);
   await gw.waitForServices(['acme']);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.allSettled([gw?.stop(), int?.stop()]);
-  await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
-});
-
-const storedFor = async (eventId: string) => (await storedReceived(nats.url, ns)).filter((m) => m.eventId === eventId);
+const storedFor = async (eventId: string) => (await storedReceived(stack.nats().url, ns)).filter((m) => m.eventId === eventId);
 
 /** The documented error shape, exactly: no moleculer-web `name`/`type`/`data`. */
 function expectErrorShape(res: { status: number; json?: Record<string, unknown> }, status: number) {

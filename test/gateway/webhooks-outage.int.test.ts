@@ -4,42 +4,36 @@
  */
 import type { ServiceBroker } from 'moleculer';
 import type { IntegrationConfig } from '../../src/types';
-import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { acmeBody, acmeIntegration, channel, freshNamespace, gatewayService, makeBroker, postAcme, storedReceived, uid } from '../integration/stack';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let gw: ServiceBroker;
 let int: ServiceBroker;
 let base: string;
 let ns: string;
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   ns = freshNamespace('outage');
   const g = await gatewayService({ timeoutMs: 2_000 });
   base = g.url;
-  gw = makeBroker({ nodeID: 'ogw', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [g.schema] });
-  int = makeBroker({ nodeID: 'oint', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [acmeIntegration(new Map<string, IntegrationConfig>([['c1', channel('c1')]]))] });
+  gw = makeBroker({ nodeID: 'ogw', namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [g.schema] });
+  int = makeBroker({ nodeID: 'oint', namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [acmeIntegration(new Map<string, IntegrationConfig>([['c1', channel('c1')]]))] });
+  stack.suiteBrokers.push(gw, int);
   await Promise.all([gw.start(), int.start()]);
   await gw.waitForServices(['acme']);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.allSettled([gw?.stop(), int?.stop()]);
-  await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
-});
-
 it('NATS down between the nodes → 503 within the gateway timeout; after restart the delivery is stored once', async () => {
   const id = `out-${uid()}`;
-  await nats.stop();
+  await stack.nats().stop();
   try {
     const started = Date.now();
     const res = await postAcme(base, 'c1', acmeBody(id, 'x'));
     expect(res).toMatchObject({ status: 503, body: { code: 503 } });
     expect(Date.now() - started).toBeLessThan(5_000);
   } finally {
-    await nats.start();
+    await stack.nats().start();
   }
   const deadline = Date.now() + 30_000;
   let status = 0;
@@ -48,5 +42,5 @@ it('NATS down between the nodes → 503 within the gateway timeout; after restar
     if (status !== 200) await new Promise((r) => setTimeout(r, 300));
   }
   expect(status).toBe(200);
-  expect((await storedReceived(nats.url, ns)).filter((m) => m.eventId === id)).toHaveLength(1);
+  expect((await storedReceived(stack.nats().url, ns)).filter((m) => m.eventId === id)).toHaveLength(1);
 }, 60_000);

@@ -7,14 +7,13 @@ import type { ServiceBroker } from 'moleculer';
 import { defineIntegration } from '../../src/integration';
 import { standardWebhooks } from '../../src/security';
 import type { IntegrationConfig, NormalizedMessage } from '../../src/types';
-import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import {
   acmeBody, acmeIntegration, acmeSign, ACME_HEADER, channel, freshNamespace, gatewayService, makeBroker, post, postAcme,
   storedReceived, uid,
 } from '../integration/stack';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let gw: ServiceBroker;
 let int: ServiceBroker;
 let base: string;
@@ -32,7 +31,6 @@ const swIntegration = defineIntegration({
 });
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   ns = freshNamespace('gw');
   channels.set('c1', channel('c1'));
   channels.set('rot', channel('rot', { secrets: ['new-secret', 'old-secret'] }));
@@ -41,20 +39,16 @@ beforeAll(async () => {
   // An unknown integration is a 404 only once the node has had time to see every service (issue 8.4): no grace here.
   const { schema, url } = await gatewayService({ discoveryGraceMs: 0 });
   base = url;
-  gw = makeBroker({ nodeID: 'gw', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [schema] });
-  int = makeBroker({ nodeID: 'int', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [acmeIntegration(channels, { validate: (b) => b.id !== 'reject-me' }), swIntegration] });
+  gw = makeBroker({ nodeID: 'gw', namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [schema] });
+  int = makeBroker({ nodeID: 'int', namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [acmeIntegration(channels, { validate: (b) => b.id !== 'reject-me' }), swIntegration] });
+  stack.suiteBrokers.push(gw, int);
   await Promise.all([gw.start(), int.start()]);
   await gw.waitForServices(['acme', 'sw']);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.allSettled([gw?.stop(), int?.stop()]);
-  await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
-});
-
 /** Messages stored for one event id. */
 async function storedFor(eventId: string) {
-  return (await storedReceived(nats.url, ns)).filter((m) => m.eventId === eventId);
+  return (await storedReceived(stack.nats().url, ns)).filter((m) => m.eventId === eventId);
 }
 
 describe('accepted deliveries', () => {

@@ -4,6 +4,9 @@
  *
  *   const stack = suiteServers();
  *   ... makeBroker({ natsUrl: stack.nats().url, redisUrl: stack.redis().url }); stack.brokers.push(b);
+ *
+ * Brokers a suite's own beforeAll starts (declared after this call, so it runs once the servers are up) go in
+ * stack.suiteBrokers: they are stopped at the end of the suite, before the servers are cleaned up.
  */
 import type { ServiceBroker } from 'moleculer';
 import { startNats, startRedis, type ServerProcess } from './servers';
@@ -13,6 +16,11 @@ export interface SuiteServers {
   redis(): ServerProcess;
   /** Brokers to stop after the current test. */
   brokers: ServiceBroker[];
+  /**
+   * Brokers to stop after the suite's last test, in suiteServers' own afterAll before the servers go: an afterAll
+   * of the suite's own would run after that cleanup (Jest runs a block's afterAll hooks in the order declared).
+   */
+  suiteBrokers: ServiceBroker[];
 }
 
 /**
@@ -35,12 +43,16 @@ export function suiteServers(): SuiteServers {
   let nats: ServerProcess | undefined;
   let redis: ServerProcess | undefined;
   const brokers: ServiceBroker[] = [];
+  const suiteBrokers: ServiceBroker[] = [];
   beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); }, 30_000);
   afterEach(async () => { await Promise.allSettled(brokers.splice(0).map(stopBroker)); });
-  afterAll(async () => { await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]); });
+  afterAll(async () => {
+    await Promise.allSettled(suiteBrokers.splice(0).map(stopBroker));
+    await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
+  });
   const started = (s: ServerProcess | undefined, name: string) => {
     if (!s) throw new Error(`suiteServers: ${name} is read before the suite's beforeAll ran`);
     return s;
   };
-  return { nats: () => started(nats, 'nats-server'), redis: () => started(redis, 'redis-server'), brokers };
+  return { nats: () => started(nats, 'nats-server'), redis: () => started(redis, 'redis-server'), brokers, suiteBrokers };
 }
