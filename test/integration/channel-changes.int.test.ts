@@ -7,7 +7,7 @@ import type { ServiceBroker, ServiceSchema } from 'moleculer';
 import { defineIntegration } from '../../src';
 import { channelRegistryActions } from '../../src/entries/registry';
 import type { NormalizedMessage, WebhookEvent } from '../../src/types';
-import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { acmeBody, acmeScheme, freshNamespace, gatewayService, makeBroker, postAcme, uid, type AcmeBody } from './stack';
 
 const CACHE_TTL_MS = 60_000;
@@ -25,26 +25,21 @@ const acmeOnRegistry = defineIntegration({
   },
 });
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let front: ServiceBroker;
 let back: ServiceBroker;
 let gateway: string;
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const namespace = freshNamespace('changes');
   const gw = await gatewayService();
   gateway = gw.url;
   const registry: ServiceSchema = { name: 'registry', actions: channelRegistryActions() };
-  front = makeBroker({ nodeID: `front-${uid()}`, namespace, natsUrl: nats.url, redisUrl: redis.url, services: [registry, gw.schema] });
-  back = makeBroker({ nodeID: `back-${uid()}`, namespace, natsUrl: nats.url, redisUrl: redis.url, services: [acmeOnRegistry] });
+  front = makeBroker({ nodeID: `front-${uid()}`, namespace, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [registry, gw.schema] });
+  back = makeBroker({ nodeID: `back-${uid()}`, namespace, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [acmeOnRegistry] });
+  stack.suiteBrokers.push(front, back);
   await Promise.all([front.start(), back.start()]);
   await front.waitForServices(['acme']);
-});
-afterAll(async () => {
-  await Promise.allSettled([front?.stop(), back?.stop()]);
-  await Promise.all([nats?.cleanup(), redis?.cleanup()]);
 });
 
 /** Posts fresh signed deliveries until one answers `status`, for at most `withinMs`; returns the statuses seen. */

@@ -17,12 +17,11 @@ import { defineIntegration } from '../../src/integration';
 import { ed25519Signature, noSignature, slackSignature, standardWebhooks, twilioSignature } from '../../src/security';
 import { replayWebhook } from '../../src/testing';
 import { RUNTIME_METADATA_KEY, type IntegrationConfig, type NormalizedMessage, type SwitchboardRuntime, type WebhookEvent } from '../../src/types';
-import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { DISCORD_COMMAND, DISCORD_PING, SLACK_BLOCK_ACTIONS, SLACK_SLASH_COMMAND_FORM, TWILIO_VECTOR } from './fixtures/front-door-payloads';
 import { freshNamespace, gatewayService, post, storedReceived, uid } from './stack';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let gw: ServiceBroker;
 let int: ServiceBroker;
 let base: string;
@@ -46,7 +45,7 @@ function addChannel(id: string, platform: string, secrets: string[], settings: R
   channels.set(id, { id, tenantId: `t-${id}`, platform, credentials: {}, secrets, settings, status: 'active' });
 }
 const lookup = (_ctx: unknown, id: string) => channels.get(id) ?? null;
-const storedFor = async (channelId: string) => (await storedReceived(nats.url, ns)).filter((m) => m.channelId === channelId);
+const storedFor = async (channelId: string) => (await storedReceived(stack.nats().url, ns)).filter((m) => m.channelId === channelId);
 
 type Sw = { type: string; data: { id: string; text: string } };
 const stdhooks = defineIntegration({
@@ -115,16 +114,15 @@ const limited = defineIntegration({
 function broker(nodeID: string, services: ServiceSchema[], runtime: Partial<SwitchboardRuntime> = {}): ServiceBroker {
   const b = new ServiceBroker({
     nodeID, logger: false, serializer: 'JSON', validator: true,
-    transporter: { type: 'NATS', options: { servers: [nats.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 } },
-    metadata: { [RUNTIME_METADATA_KEY]: { namespace: ns, natsUrl: nats.url, redisUrl: redis.url, ...runtime } },
-    middlewares: [createChannelsMiddleware({ namespace: ns, nats: nats.url, publishTimeoutMs: 1_500 })],
+    transporter: { type: 'NATS', options: { servers: [stack.nats().url], maxReconnectAttempts: -1, reconnectTimeWait: 200 } },
+    metadata: { [RUNTIME_METADATA_KEY]: { namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, ...runtime } },
+    middlewares: [createChannelsMiddleware({ namespace: ns, nats: stack.nats().url, publishTimeoutMs: 1_500 })],
   });
   for (const s of services) b.createService(s);
   return b;
 }
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   ns = freshNamespace('fd');
   vcrDir = mkdtempSync(join(tmpdir(), 'sb-vcr-'));
   addChannel('sw1', 'stdhooks', [SVIX_SECRET]);
@@ -144,13 +142,12 @@ beforeAll(async () => {
   int = broker('fd-int', [stdhooks, discordish, twilioish, slackish, unsigned, limited], {
     trustedProxies: ['127.0.0.1', '::1'], publicUrl: 'https://hooks.example.com', recordWebhooksDir: vcrDir,
   });
+  stack.suiteBrokers.push(gw, int);
   await Promise.all([gw.start(), int.start()]);
   await gw.waitForServices(['stdhooks', 'discordish', 'twilioish', 'slackform', 'unsigned', 'limited']);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.allSettled([gw?.stop(), int?.stop()]);
-  await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
+afterAll(() => {
   if (vcrDir) rmSync(vcrDir, { recursive: true, force: true });
 });
 

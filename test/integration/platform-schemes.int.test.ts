@@ -7,11 +7,10 @@ import type { ServiceBroker } from 'moleculer';
 import { defineIntegration } from '../../src/integration';
 import { metaSignature, slackSignature } from '../../src/security';
 import type { IntegrationConfig, NormalizedMessage, WebhookEvent } from '../../src/types';
-import { startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { freshNamespace, gatewayService, makeBroker, post, storedReceived, uid } from './stack';
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let gw: ServiceBroker;
 let int: ServiceBroker;
 let base: string;
@@ -52,20 +51,15 @@ const custom = defineIntegration({
 });
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   ns = freshNamespace('plat');
   const g = await gatewayService();
   base = g.url;
-  gw = makeBroker({ nodeID: 'pgw', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [g.schema] });
-  int = makeBroker({ nodeID: 'pint', namespace: ns, natsUrl: nats.url, redisUrl: redis.url, services: [slackish, metaish, custom] });
+  gw = makeBroker({ nodeID: 'pgw', namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [g.schema] });
+  int = makeBroker({ nodeID: 'pint', namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, services: [slackish, metaish, custom] });
+  stack.suiteBrokers.push(gw, int);
   await Promise.all([gw.start(), int.start()]);
   await gw.waitForServices(['slackish', 'metaish', 'custom']);
 }, 60_000);
-
-afterAll(async () => {
-  await Promise.allSettled([gw?.stop(), int?.stop()]);
-  await Promise.allSettled([nats?.cleanup(), redis?.cleanup()]);
-});
 
 describe('Slack', () => {
   const now = () => Math.floor(Date.now() / 1000);
@@ -85,7 +79,7 @@ describe('Slack', () => {
     expect((await post(`${base}/webhooks/slackish/ws1`, raw, slack.sign({ rawBody: raw, secret: 'sec-ws1' }))).body).toMatchObject({ messages: 1 });
     const retry = await post(`${base}/webhooks/slackish/ws1`, raw, { ...slack.sign({ rawBody: raw, secret: 'sec-ws1', timestamp: now() + 1 }), 'x-slack-retry-num': '1' });
     expect(retry.body).toMatchObject({ duplicate: true });
-    expect((await storedReceived(nats.url, ns)).filter((m) => m.eventId === eventId)).toHaveLength(1);
+    expect((await storedReceived(stack.nats().url, ns)).filter((m) => m.eventId === eventId)).toHaveLength(1);
   });
 });
 
@@ -95,7 +89,7 @@ describe('Meta (WhatsApp Cloud API shape)', () => {
     const raw = `{"entry":[{"id":"biz","changes":[{"value":{"messages":[{"id":"${id}","from":"4915","timestamp":"1732250000","text":{"body":"\\u00e9t\\u00e9 \\ud83d\\ude00"}}]}}]}]}`;
     const ok = await post(`${base}/webhooks/metaish/wa1`, raw, meta.sign({ rawBody: raw, secret: 'sec-wa1' }));
     expect(ok).toMatchObject({ status: 200, body: { messages: 1 } });
-    const [m] = (await storedReceived(nats.url, ns)).filter((x) => x.eventId === id);
+    const [m] = (await storedReceived(stack.nats().url, ns)).filter((x) => x.eventId === id);
     expect(m).toMatchObject({ tenantId: 't-wa1', message: { content: { text: 'été 😀' } } });
     const unescaped = raw.replace('\\u00e9t\\u00e9 \\ud83d\\ude00', 'été 😀');
     expect((await post(`${base}/webhooks/metaish/wa1`, unescaped, meta.sign({ rawBody: raw, secret: 'sec-wa1' }))).status).toBe(401);
