@@ -15,7 +15,8 @@ import { WEBHOOKS_ACTIONS, type Subscription, type SubscriptionDisabledPayload }
 import {
   disableSubscription, subscriptionDisabledChannel, subscriptionsMixin, subscriptionStore, SUBSCRIPTION_CHANGED_EVENT,
 } from '../../src/webhooks-out/subscriptions';
-import { freePort, startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { freePort } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { freshNamespace, uid } from '../integration/stack';
 
 const KEY_A = `sk_acme_${'a'.repeat(24)}`;
@@ -42,8 +43,7 @@ const stubCalls: Array<{ action: string; params: Record<string, unknown>; meta: 
 const changed: Array<{ subscriptionId: string; tenantId: string; at: number }> = [];
 const disabledSeen: SubscriptionDisabledPayload[] = [];
 
-let nats: ServerProcess;
-let redis: ServerProcess;
+const stack = suiteServers();
 let front: ServiceBroker;
 let back: ServiceBroker;
 let base: string;
@@ -52,10 +52,10 @@ let ns: string;
 function broker(nodeID: string, services: ServiceSchema[]): ServiceBroker {
   const b = new ServiceBroker({
     nodeID, logger: new CapturingLogger({ level: 'debug' }), logLevel: 'debug',
-    transporter: { type: 'NATS', options: { servers: [nats.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 } },
+    transporter: { type: 'NATS', options: { servers: [stack.nats().url], maxReconnectAttempts: -1, reconnectTimeWait: 200 } },
     serializer: 'JSON', validator: true,
-    metadata: { [RUNTIME_METADATA_KEY]: { namespace: ns, natsUrl: nats.url, redisUrl: redis.url, allowPrivateNetworks: false } },
-    middlewares: [createChannelsMiddleware({ namespace: ns, nats: nats.url, publishTimeoutMs: 1_500 })],
+    metadata: { [RUNTIME_METADATA_KEY]: { namespace: ns, natsUrl: stack.nats().url, redisUrl: stack.redis().url, allowPrivateNetworks: false } },
+    middlewares: [createChannelsMiddleware({ namespace: ns, nats: stack.nats().url, publishTimeoutMs: 1_500 })],
   });
   for (const s of services) b.createService(s);
   return b;
@@ -80,7 +80,6 @@ function deliveryStub(): ServiceSchema['actions'] {
 }
 
 beforeAll(async () => {
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
   ns = freshNamespace('subs');
   const port = await freePort();
   const gateway: ServiceSchema = {
@@ -95,13 +94,10 @@ beforeAll(async () => {
   } as ServiceSchema;
   front = broker(`front-${uid()}`, [gateway, webhooks]);
   back = broker(`back-${uid()}`, [listener]);
+  stack.suiteBrokers.push(front, back);
   await Promise.all([front.start(), back.start()]);
   await back.waitForServices(['webhooks']);
   base = `http://127.0.0.1:${port}`;
-});
-afterAll(async () => {
-  await Promise.allSettled([front?.stop(), back?.stop()]);
-  await Promise.all([nats?.cleanup(), redis?.cleanup()]);
 });
 
 async function api(method: string, path: string, key?: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -8,30 +8,30 @@ import ApiGateway from 'moleculer-web';
 import { channelNames } from '../../src/channels';
 import { createBrokerConfig } from '../../src/config';
 import { webhookRoutes } from '../../src/gateway';
-import { freePort, startNats, startRedis, type ServerProcess } from '../harness/servers';
+import { freePort } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { acmeBody, acmeIntegration, channel, freshNamespace, postAcme } from '../integration/stack';
 
 interface SpanRecord { name: string; traceID: string; id: string; parentID?: string; type: string; tags: Record<string, unknown> }
 
 describe('tracing a webhook from the gateway to its consumer', () => {
-  let nats: ServerProcess;
-  let redis: ServerProcess;
+  const stack = suiteServers();
   let broker: ServiceBroker;
   let gateway: string;
   const spans: SpanRecord[] = [];
   const namespace = freshNamespace('tr');
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
     const config = createBrokerConfig({
-      env: { NATS_URL: nats.url, REDIS_URL: redis.url, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_TRACING: 'event' },
+      env: { NATS_URL: stack.nats().url, REDIS_URL: stack.redis().url, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_TRACING: 'event' },
       overrides: { logger: false },
     });
     // the Event exporter, flushed at once (interval 0) instead of every 5 s
     config.tracing = { ...(config.tracing as TracerOptions), exporter: [{ type: 'Event', options: { interval: 0 } }] };
     broker = new ServiceBroker(config);
+    stack.suiteBrokers.push(broker);
     broker.createService({ name: 'api', mixins: [ApiGateway], settings: { port, ip: '127.0.0.1', routes: webhookRoutes(), log4XXResponses: false } });
     broker.createService(acmeIntegration(new Map([['c1', channel('c1')]])));
     broker.createService({
@@ -40,12 +40,6 @@ describe('tracing a webhook from the gateway to its consumer', () => {
       events: { '$tracing.spans': { tracing: false, handler: (ctx: { params: SpanRecord[] }) => { spans.push(...ctx.params); } } },
     } as never);
     await broker.start();
-  });
-
-  afterAll(async () => {
-    await broker?.stop();
-    await nats?.cleanup();
-    await redis?.cleanup();
   });
 
   it('links the consumer span to the webhook span, with Switchboard tags', async () => {
