@@ -4,17 +4,12 @@
  * Each test also runs on the stock @moleculer/channels NATS adapter, where it is expected to fail.
  */
 import { ServiceBroker } from 'moleculer';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { channelNames, createChannelsMiddleware } from '../../src/channels';
 import { BadRequestError, PayloadTooLargeError, PublishError } from '../../src/errors';
 import { freshNamespace, headersOf, itFor, KINDS, makeBroker, manager, stockChannelNats, waitFor } from './helpers';
 
-let nats: ServerProcess;
-const brokers: ServiceBroker[] = [];
-
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await nats.cleanup(); });
+const stack = suiteServers({ redis: false });
 
 /** A broker with one consumer on MESSAGE_RECEIVED (so the stock adapter has created its stream too). */
 async function started(kind: 'switchboard' | 'stock') {
@@ -22,10 +17,10 @@ async function started(kind: 'switchboard' | 'stock') {
   const ch = channelNames(ns);
   const got: unknown[] = [];
   const broker = makeBroker({
-    kind, url: nats.url, namespace: ns,
+    kind, url: stack.nats().url, namespace: ns,
     services: [{ name: 'sink', channels: { [ch.MESSAGE_RECEIVED]: { group: 'sink', ...stockChannelNats(), handler: (p: unknown) => { got.push(p); } } } }],
   });
-  brokers.push(broker);
+  stack.brokers.push(broker);
   await broker.start();
   return { broker, ch, got, ns };
 }
@@ -46,7 +41,7 @@ describe.each(KINDS)('publish (%s adapter)', (kind) => {
     const again = await broker.sendToChannel(ch.MESSAGE_RECEIVED, { n: 1 }, { msgID: 'evt-1' });
     expect(first).toMatchObject({ seq: 1, duplicate: false });
     expect(again).toMatchObject({ seq: 1, duplicate: true });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       const stream = first!.stream;
       expect((await jsm.streams.info(stream)).state.messages).toBe(1);
@@ -76,7 +71,7 @@ describe.each(KINDS)('publish (%s adapter)', (kind) => {
 
 describe('injected connection (switchboard adapter)', () => {
   it('uses an open NatsConnection given in nats.connection and leaves it open on stop', async () => {
-    const { nc } = await manager(nats.url);
+    const { nc } = await manager(stack.nats().url);
     try {
       const ns = freshNamespace('inj');
       const broker = new ServiceBroker({ logger: false, middlewares: [createChannelsMiddleware({ namespace: ns, nats: { connection: nc } }) as never] });

@@ -4,17 +4,12 @@
  * publish resolved is lost, and msg-id de-duplication stores each exactly once.
  */
 import type { ServiceBroker } from 'moleculer';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { channelNames, streamNameFor } from '../../src/channels';
 import { PublishError } from '../../src/errors';
 import { freshNamespace, itFor, KINDS, makeBroker, manager, sleep, stockChannelNats, waitFor } from './helpers';
 
-let nats: ServerProcess;
-const brokers: ServiceBroker[] = [];
-
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await nats.cleanup(); });
+const stack = suiteServers({ redis: false });
 
 async function publishUntilStored(broker: ServiceBroker, channel: string, payload: unknown, msgID: string, deadline: number) {
   for (;;) {
@@ -35,17 +30,17 @@ describe.each(KINDS)('reconnect (%s adapter)', (kind) => {
     const ch = channelNames(ns);
     const got: number[] = [];
     const broker = makeBroker({
-      kind, url: nats.url, namespace: ns,
+      kind, url: stack.nats().url, namespace: ns,
       services: [{ name: 'c', channels: { [ch.MESSAGE_RECEIVED]: { group: 'c', ...stockChannelNats(), handler: (p: { i: number }) => { got.push(p.i); } } } }],
     });
-    brokers.push(broker);
+    stack.brokers.push(broker);
     await broker.start();
     await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 0 });
     await waitFor(() => got.length === 1, 3_000);
 
-    await nats.kill();
+    await stack.nats().kill();
     await sleep(2_500);
-    await nats.start();
+    await stack.nats().start();
 
     await publishUntilStored(broker, ch.MESSAGE_RECEIVED, { i: 1 }, 'after-restart', Date.now() + 8_000);
     await waitFor(() => got.includes(1), 8_000);
@@ -58,16 +53,16 @@ describe('restart with lost server state (switchboard adapter)', () => {
     const ch = channelNames(ns);
     const got: number[] = [];
     const broker = makeBroker({
-      kind: 'switchboard', url: nats.url, namespace: ns,
+      kind: 'switchboard', url: stack.nats().url, namespace: ns,
       options: { streams: { [ch.MESSAGE_SENT]: { storage: 'memory' } } },
       services: [{ name: 'c', channels: { [ch.MESSAGE_SENT]: { group: 'c', handler: (p: { i: number }) => { got.push(p.i); } } } }],
     });
-    brokers.push(broker);
+    stack.brokers.push(broker);
     await broker.start();
     await broker.sendToChannel(ch.MESSAGE_SENT, { i: 0 });
     await waitFor(() => got.length === 1, 3_000);
-    await nats.kill();
-    await nats.start();
+    await stack.nats().kill();
+    await stack.nats().start();
     await publishUntilStored(broker, ch.MESSAGE_SENT, { i: 1 }, 'after-lost-state', Date.now() + 10_000);
     await waitFor(() => got.includes(1), 8_000);
   }, 30_000);
@@ -91,17 +86,17 @@ describe('restart fault test (switchboard adapter)', () => {
         },
       },
     });
-    const publisher = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns });
-    const readerA = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns, services: [consumerService('reader')] });
-    const readerB = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns, services: [consumerService('reader')] });
-    brokers.push(publisher, readerA, readerB);
+    const publisher = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns });
+    const readerA = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns, services: [consumerService('reader')] });
+    const readerB = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns, services: [consumerService('reader')] });
+    stack.brokers.push(publisher, readerA, readerB);
     await Promise.all([publisher.start(), readerA.start(), readerB.start()]);
 
     let restart: Promise<void> | null = null;
     let rejectedWhileDown = 0;
     const resolved = new Set<string>();
     for (let i = 0; i < N; i++) {
-      if (i === Math.floor(N / 3)) restart = (async () => { await nats.kill(); await sleep(1_500); await nats.start(); })();
+      if (i === Math.floor(N / 3)) restart = (async () => { await stack.nats().kill(); await sleep(1_500); await stack.nats().start(); })();
       const id = `evt-${i}`;
       const deadline = Date.now() + 20_000;
       for (;;) {
@@ -122,7 +117,7 @@ describe('restart fault test (switchboard adapter)', () => {
     expect(resolved.size).toBe(N);
 
     await waitFor(() => deliveries.size === N, 20_000, 100);
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       // stored exactly once: retried publishes were de-duplicated by msg id
       expect((await jsm.streams.info(streamNameFor(ch.MESSAGE_RECEIVED))).state.messages).toBe(N);
@@ -146,13 +141,13 @@ describe('server-side deletions while connected (switchboard adapter)', () => {
     const ch = channelNames(ns);
     const got: number[] = [];
     const broker = makeBroker({
-      kind: 'switchboard', url: nats.url, namespace: ns,
+      kind: 'switchboard', url: stack.nats().url, namespace: ns,
       services: [{ name: 'c', channels: { [ch.MESSAGE_RECEIVED]: { group: 'c', handler: (p: { i: number }) => { got.push(p.i); } } } }],
     });
-    brokers.push(broker);
+    stack.brokers.push(broker);
     await broker.start();
     const S = streamNameFor(ch.MESSAGE_RECEIVED);
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await broker.sendToChannel(ch.MESSAGE_RECEIVED, { i: 0 }, { msgID: 'd0' });
       await waitFor(() => got.includes(0), 3_000);

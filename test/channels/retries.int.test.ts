@@ -4,18 +4,12 @@
  * carry the evidence and are stored before the original is acked. Run against the stock adapter
  * too, expected to fail.
  */
-import type { ServiceBroker } from 'moleculer';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { channelNames, deadLetterChannel, parseDeadLetterError, streamNameFor } from '../../src/channels';
 import { UnavailableError } from '../../src/errors';
 import { freshNamespace, headersOf, itFor, KINDS, makeBroker, manager, sleep, stockChannelNats, waitFor, type AdapterKind } from './helpers';
 
-let nats: ServerProcess;
-const brokers: ServiceBroker[] = [];
-
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await nats.cleanup(); });
+const stack = suiteServers({ redis: false });
 
 /** Starts a broker with one channel definition on OUTBOUND_SEND; the stock one gets the same DLQ and ack wait. */
 async function withHandler(kind: AdapterKind, tag: string, def: Record<string, unknown>, options = {}) {
@@ -23,13 +17,13 @@ async function withHandler(kind: AdapterKind, tag: string, def: Record<string, u
   const ch = channelNames(ns);
   const dlq = deadLetterChannel(ns);
   const broker = makeBroker({
-    kind, url: nats.url, namespace: ns, options,
+    kind, url: stack.nats().url, namespace: ns, options,
     services: [{
       name: 'worker',
       channels: { [ch.OUTBOUND_SEND]: { group: 'workers', deadLettering: { enabled: true, queueName: dlq }, ...stockChannelNats(), ...def } },
     }],
   });
-  brokers.push(broker);
+  stack.brokers.push(broker);
   await broker.start();
   return { broker, ch, dlq, ns };
 }
@@ -54,7 +48,7 @@ describe.each(KINDS)('retries and dead letters (%s adapter)', (kind) => {
     let runs = 0;
     const { broker, ch, dlq } = await withHandler(kind, 'mr', { maxRetries: 2, handler: () => { runs++; throw new Error('nope'); } });
     await broker.sendToChannel(ch.OUTBOUND_SEND, { n: 1 });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq)).catch(() => null))?.state.messages === 1, 5_000);
       await sleep(300);
@@ -66,7 +60,7 @@ describe.each(KINDS)('retries and dead letters (%s adapter)', (kind) => {
 
   it('server-side max_deliver is set (1 + maxRetries + deadLetterAttempts) so a message that kills the process cannot loop forever — defect: stock leaves it unlimited (-1)', async () => {
     const { ch } = await withHandler(kind, 'md', { maxRetries: 2, handler: () => undefined }, { deadLetterAttempts: 3 });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       const info = await jsm.consumers.info(streamNameFor(ch.OUTBOUND_SEND), 'workers');
       expect(info.config.max_deliver).toBe(1 + 2 + 3);
@@ -94,7 +88,7 @@ describe.each(KINDS)('retries and dead letters (%s adapter)', (kind) => {
       handler: () => { throw new UnavailableError('platform down\nsecond line', { platform: 'x' }); },
     });
     await broker.sendToChannel(ch.OUTBOUND_SEND, { n: 1 }, { msgID: 'send-42', headers: { 'x-tenant': 't1' } });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq)).catch(() => null))?.state.messages === 1, 5_000);
       const m = await jsm.streams.getMessage(streamNameFor(dlq), { seq: 1 });
@@ -118,7 +112,7 @@ describe.each(KINDS)('retries and dead letters (%s adapter)', (kind) => {
   it('when the dead-letter publish fails the original is not acked and comes back; once the dead-letter stream is back it lands there — defect: stock acks it anyway and the message is lost', async () => {
     let runs = 0;
     const { broker, ch, dlq } = await withHandler(kind, 'df', { maxRetries: 0, handler: () => { runs++; throw new Error('poison'); } }, { deadLetterAttempts: 20 });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       // the dead-letter publish now has no stream; one of that name holding another subject keeps the
       // adapter from re-creating it (a deleted stream alone would be re-created on the 503)
@@ -148,7 +142,7 @@ describe('consumer filter (switchboard adapter)', () => {
     });
     await broker.sendToChannel(ch.OUTBOUND_SEND, { id: 'a', kind: 'image' });
     await broker.sendToChannel(ch.OUTBOUND_SEND, { id: 'b', kind: 'text' });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(() => seen.length === 1, 3_000);
       await waitFor(async () => {
@@ -174,7 +168,7 @@ describe('dead-letter headers of odd errors (switchboard adapter)', () => {
       handler: (p: { i: number }) => { throw odd[p.i]!(); },
     }, { deadLetterAttempts: 2 });
     for (let i = 0; i < odd.length; i++) await broker.sendToChannel(ch.OUTBOUND_SEND, { i }, { msgID: `odd-${i}` });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages === odd.length, 5_000);
       const byI: Record<number, ReturnType<typeof parseDeadLetterError>> = {};
@@ -201,7 +195,7 @@ describe('dead letters near max_payload (switchboard adapter)', () => {
     const MAX = 1024 * 1024;
     const cut = await broker.sendToChannel(ch.OUTBOUND_SEND, { k: 'cut', big: 'y'.repeat(MAX - 20_000) }, { msgID: 'mp-cut' }) as { seq: number };
     const bodyless = await broker.sendToChannel(ch.OUTBOUND_SEND, { k: 'bodyless', big: 'y'.repeat(MAX - 1_000) }, { msgID: 'mp-bodyless' }) as { seq: number };
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages === 2, 6_000);
       const byId: Record<string, { h: Record<string, string>; size: number }> = {};

@@ -4,16 +4,11 @@
  * that fits is sent without a warning.
  */
 import type { ServiceBroker } from 'moleculer';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { channelNames, deadLetterChannel, streamNameFor } from '../../src/channels';
 import { freshNamespace, headersOf, makeBroker, manager, sleep, waitFor } from './helpers';
 
-let nats: ServerProcess;
-const brokers: ServiceBroker[] = [];
-
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await nats.cleanup(); });
+const stack = suiteServers({ redis: false });
 
 /** The adapter's logger (the one it writes its warnings to). */
 function adapterLogger(b: ServiceBroker): { warn: (...a: unknown[]) => void } {
@@ -27,7 +22,7 @@ describe('maxRetries across the members of a group', () => {
     const dlq = deadLetterChannel(ns);
     const runs: Array<{ node: string; deliveryCount: number }> = [];
     const member = (node: string) => makeBroker({
-      kind: 'switchboard', url: nats.url, namespace: ns, nodeID: `${ns}-${node}`,
+      kind: 'switchboard', url: stack.nats().url, namespace: ns, nodeID: `${ns}-${node}`,
       options: { retryBackoff: { initialDelayMs: 50, multiplier: 1, maxDelayMs: 50, jitter: 0 } },
       services: [{
         name: 'worker',
@@ -41,10 +36,10 @@ describe('maxRetries across the members of a group', () => {
     });
     const a = member('a');
     const b = member('b');
-    brokers.push(a, b);
+    stack.brokers.push(a, b);
     await Promise.all([a.start(), b.start()]);
     await a.sendToChannel(ch.OUTBOUND_SEND, { job: 1 }, { msgID: 'exact-1' });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages >= 1, 10_000, 50);
       // what a per-node count would still run: 2 more retries per member, 50 ms apart
@@ -68,17 +63,17 @@ describe('dead letters that fit', () => {
     const ch = channelNames(ns);
     const dlq = deadLetterChannel(ns);
     const broker = makeBroker({
-      kind: 'switchboard', url: nats.url, namespace: ns,
+      kind: 'switchboard', url: stack.nats().url, namespace: ns,
       services: [{ name: 'w', channels: { [ch.OUTBOUND_SEND]: { group: 'w', maxRetries: 0, handler: () => { throw new Error('poison'); } } } }],
     });
-    brokers.push(broker);
+    stack.brokers.push(broker);
     const warnings: string[] = [];
     const logger = adapterLogger(broker);
     const warn = logger.warn.bind(logger);
     logger.warn = (...args: unknown[]) => { warnings.push(args.map(String).join(' ')); warn(...args); };
     await broker.start();
     await broker.sendToChannel(ch.OUTBOUND_SEND, { blob: 'z'.repeat(1_800) }, { msgID: 'small-1' });
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await waitFor(async () => (await jsm.streams.info(streamNameFor(dlq))).state.messages === 1, 5_000);
       const m = await jsm.streams.getMessage(streamNameFor(dlq), { seq: 1 });

@@ -4,30 +4,25 @@
  * retention is bounded and configurable. Run against the stock adapter too, expected to fail.
  */
 import type { ServiceBroker } from 'moleculer';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import {
   channelNames, deadLetterChannel, streamNameFor, DEFAULT_DUPLICATE_WINDOW_MS, DEFAULT_MAX_AGE_MS, DEFAULT_MAX_BYTES, DEFAULT_MAX_MSGS,
 } from '../../src/channels';
 import { ConfigError } from '../../src/errors';
 import { freshNamespace, itFor, KINDS, makeBroker, manager, stockChannelNats, waitFor } from './helpers';
 
-let nats: ServerProcess;
-const brokers: ServiceBroker[] = [];
+const stack = suiteServers({ redis: false });
 const NANOS = 1_000_000;
 
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await nats.cleanup(); });
-
-function track(b: ServiceBroker): ServiceBroker { brokers.push(b); return b; }
+function track(b: ServiceBroker): ServiceBroker { stack.brokers.push(b); return b; }
 
 describe.each(KINDS)('streams (%s adapter)', (kind) => {
   const it = itFor(kind);
 
   it('the SDK channels and the dead-letter channel have streams right after start, before any subscription — defect: stock creates a stream only when someone subscribes', async () => {
     const ns = freshNamespace(`st${kind[1]}`);
-    await track(makeBroker({ kind, url: nats.url, namespace: ns })).start();
-    const { nc, jsm } = await manager(nats.url);
+    await track(makeBroker({ kind, url: stack.nats().url, namespace: ns })).start();
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       for (const c of [...Object.values(channelNames(ns)), deadLetterChannel(ns)]) {
         const info = await jsm.streams.info(streamNameFor(c));
@@ -41,13 +36,13 @@ describe.each(KINDS)('streams (%s adapter)', (kind) => {
   it('a message published before any consumer subscribed is stored, then delivered to every group — defect: stock rejects the publish (no stream) and its groups start at "new"', async () => {
     const ns = freshNamespace(`pre${kind[1]}`);
     const ch = channelNames(ns);
-    const publisher = track(makeBroker({ kind, url: nats.url, namespace: ns }));
+    const publisher = track(makeBroker({ kind, url: stack.nats().url, namespace: ns }));
     await publisher.start();
     const acks = [];
     for (let i = 0; i < 3; i++) acks.push(await publisher.sendToChannel(ch.MESSAGE_RECEIVED, { i }, { msgID: `m${i}` }));
     const seen: Record<string, number[]> = { a: [], b: [] };
     const consumer = track(makeBroker({
-      kind, url: nats.url, namespace: ns,
+      kind, url: stack.nats().url, namespace: ns,
       services: ['a', 'b'].map((g) => ({
         name: `svc-${g}`,
         channels: { [ch.MESSAGE_RECEIVED]: { group: g, ...stockChannelNats(), handler: (p: { i: number }) => { seen[g]!.push(p.i); } } },
@@ -62,7 +57,7 @@ describe.each(KINDS)('streams (%s adapter)', (kind) => {
   it('an existing stream with a conflicting config is reported: start rejects with ConfigError naming the field — defect: stock logs the error and carries on', async () => {
     const ns = freshNamespace(`cf${kind[1]}`);
     const ch = channelNames(ns);
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       // e.g. made by hand or by an older deployment: no age limit, 1 s duplicate window
       await jsm.streams.add({ name: streamNameFor(ch.MESSAGE_SENT), subjects: [ch.MESSAGE_SENT], max_age: 0, duplicate_window: 1_000 * NANOS });
@@ -70,7 +65,7 @@ describe.each(KINDS)('streams (%s adapter)', (kind) => {
       await nc.close();
     }
     const broker = track(makeBroker({
-      kind, url: nats.url, namespace: ns,
+      kind, url: stack.nats().url, namespace: ns,
       services: [{ name: 'sent', channels: { [ch.MESSAGE_SENT]: { group: 'sent', handler: () => undefined } } }],
     }));
     const err = await broker.start().then(() => null, (e: unknown) => e);
@@ -83,10 +78,10 @@ describe.each(KINDS)('streams (%s adapter)', (kind) => {
     const ns = freshNamespace(`rt${kind[1]}`);
     const ch = channelNames(ns);
     await track(makeBroker({
-      kind, url: nats.url, namespace: ns,
+      kind, url: stack.nats().url, namespace: ns,
       services: [{ name: 'r', channels: { [ch.MESSAGE_RECEIVED]: { group: 'r', handler: () => undefined } } }],
     })).start();
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       const { config } = await jsm.streams.info(streamNameFor(ch.MESSAGE_RECEIVED));
       expect(config).toMatchObject({
@@ -108,7 +103,7 @@ describe('streams (switchboard adapter only)', () => {
     const ch = channelNames(ns);
     const extra = `${ns}.audit.events`;
     await track(makeBroker({
-      kind: 'switchboard', url: nats.url, namespace: ns,
+      kind: 'switchboard', url: stack.nats().url, namespace: ns,
       options: {
         streamDefaults: { maxAgeMs: 24 * 3600_000 },
         streams: {
@@ -117,7 +112,7 @@ describe('streams (switchboard adapter only)', () => {
         },
       },
     })).start();
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       expect((await jsm.streams.info(streamNameFor(ch.OUTBOUND_SEND))).config).toMatchObject({
         max_age: 3600_000 * NANOS, max_msgs: 500, max_bytes: 1_000_000, duplicate_window: 30_000 * NANOS, storage: 'memory',
@@ -131,17 +126,17 @@ describe('streams (switchboard adapter only)', () => {
 
   it('provisioning is idempotent: a second node with the same config starts on the existing streams', async () => {
     const ns = freshNamespace('idem');
-    await track(makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns })).start();
-    await expect(track(makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns })).start()).resolves.not.toThrow();
+    await track(makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns })).start();
+    await expect(track(makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns })).start()).resolves.not.toThrow();
   }, 15_000);
 
   it("onStreamConflict: 'update' applies the wanted limits to an existing stream", async () => {
     const ns = freshNamespace('upd');
     const ch = channelNames(ns);
-    const { nc, jsm } = await manager(nats.url);
+    const { nc, jsm } = await manager(stack.nats().url);
     try {
       await jsm.streams.add({ name: streamNameFor(ch.MESSAGE_SENT), subjects: [ch.MESSAGE_SENT], max_age: 0 });
-      await track(makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns, options: { onStreamConflict: 'update' } })).start();
+      await track(makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns, options: { onStreamConflict: 'update' } })).start();
       expect((await jsm.streams.info(streamNameFor(ch.MESSAGE_SENT))).config.max_age).toBe(DEFAULT_MAX_AGE_MS * NANOS);
     } finally {
       await nc.close();

@@ -1,6 +1,7 @@
 /**
- * The lifecycle most integration suites share: one nats-server and one redis-server for the suite, and the
- * brokers a test starts stopped after it. Call at the top of a test file; read the servers inside tests.
+ * The lifecycle most integration suites share: one nats-server and one redis-server for the suite (only the
+ * nats-server with suiteServers({ redis: false })), and the brokers a test starts stopped after it. Call at the top
+ * of a test file; read the servers inside tests.
  *
  *   const stack = suiteServers();
  *   ... makeBroker({ natsUrl: stack.nats().url, redisUrl: stack.redis().url }); stack.brokers.push(b);
@@ -11,8 +12,14 @@
 import type { ServiceBroker } from 'moleculer';
 import { startNats, startRedis, type ServerProcess } from './servers';
 
+export interface SuiteServersOptions {
+  /** false: start no redis-server (a NATS-only suite); stack.redis() then throws. Default true. */
+  redis?: boolean;
+}
+
 export interface SuiteServers {
   nats(): ServerProcess;
+  /** Throws in a suite set up with { redis: false }. */
   redis(): ServerProcess;
   /** Brokers to stop after the current test. */
   brokers: ServiceBroker[];
@@ -39,12 +46,12 @@ async function stopBroker(broker: ServiceBroker): Promise<void> {
   }
 }
 
-export function suiteServers(): SuiteServers {
+export function suiteServers({ redis: withRedis = true }: SuiteServersOptions = {}): SuiteServers {
   let nats: ServerProcess | undefined;
   let redis: ServerProcess | undefined;
   const brokers: ServiceBroker[] = [];
   const suiteBrokers: ServiceBroker[] = [];
-  beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), startRedis()]); }, 30_000);
+  beforeAll(async () => { [nats, redis] = await Promise.all([startNats(), withRedis ? startRedis() : undefined]); }, 30_000);
   afterEach(async () => { await Promise.allSettled(brokers.splice(0).map(stopBroker)); });
   afterAll(async () => {
     await Promise.allSettled(suiteBrokers.splice(0).map(stopBroker));
@@ -54,5 +61,9 @@ export function suiteServers(): SuiteServers {
     if (!s) throw new Error(`suiteServers: ${name} is read before the suite's beforeAll ran`);
     return s;
   };
-  return { nats: () => started(nats, 'nats-server'), redis: () => started(redis, 'redis-server'), brokers, suiteBrokers };
+  const redisServer = () => {
+    if (!withRedis) throw new Error('suiteServers: this suite was set up with { redis: false }, so it has no redis-server');
+    return started(redis, 'redis-server');
+  };
+  return { nats: () => started(nats, 'nats-server'), redis: redisServer, brokers, suiteBrokers };
 }

@@ -3,31 +3,26 @@
  * the one retry loop retries what may pass and stops at what needs an operator.
  */
 import type { ServiceBroker } from 'moleculer';
-import { startNats, type ServerProcess } from '../../harness/servers';
+import { suiteServers } from '../../harness/suite';
 import { channelNames, isConsumerConflict, isStreamConflict, ProvisionError, ProvisionErrorReason, streamNameFor } from '../../../src/channels';
 import { retryProvisioning } from '../../../src/channels/jetstream/provision';
 import { ConfigError } from '../../../src/errors';
 import { freshNamespace, makeBroker, manager } from '../helpers';
 
-let nats: ServerProcess;
-const brokers: ServiceBroker[] = [];
+const stack = suiteServers({ redis: false });
 
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => { await Promise.allSettled(brokers.splice(0).map((b) => b.stop())); });
-afterAll(async () => { await nats.cleanup(); });
-
-const startError = async (b: ServiceBroker) => { brokers.push(b); return b.start().then(() => null, (e: unknown) => e); };
+const startError = async (b: ServiceBroker) => { stack.brokers.push(b); return b.start().then(() => null, (e: unknown) => e); };
 
 it('a conflicting stream fails the start with a ProvisionError of reason STREAM_CONFLICT, its differences in data', async () => {
   const ns = freshNamespace('pcf');
   const ch = channelNames(ns);
-  const { nc, jsm } = await manager(nats.url);
+  const { nc, jsm } = await manager(stack.nats().url);
   try {
     await jsm.streams.add({ name: streamNameFor(ch.MESSAGE_SENT), subjects: [ch.MESSAGE_SENT], max_age: 0 });
   } finally {
     await nc.close();
   }
-  const err = await startError(makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns }));
+  const err = await startError(makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns }));
   expect(err).toBeInstanceOf(ConfigError);
   expect(isStreamConflict(err)).toBe(true);
   expect((err as ProvisionError).data).toMatchObject({ reason: 'STREAM_CONFLICT', stream: streamNameFor(ch.MESSAGE_SENT), conflicts: expect.arrayContaining([expect.stringMatching(/^max_age is 0 ms/)]) });
@@ -36,17 +31,17 @@ it('a conflicting stream fails the start with a ProvisionError of reason STREAM_
 it("a push consumer under the group's name fails the start with reason CONSUMER_CONFLICT", async () => {
   const ns = freshNamespace('pcc');
   const ch = channelNames(ns);
-  const publisher = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns });
-  brokers.push(publisher);
+  const publisher = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns });
+  stack.brokers.push(publisher);
   await publisher.start(); // provisions the streams
-  const { nc, jsm } = await manager(nats.url);
+  const { nc, jsm } = await manager(stack.nats().url);
   try {
     await jsm.consumers.add(streamNameFor(ch.OUTBOUND_SEND), { durable_name: 'workers', deliver_subject: `push.${ns}`, ack_policy: 'explicit' as never });
   } finally {
     await nc.close();
   }
   const err = await startError(makeBroker({
-    kind: 'switchboard', url: nats.url, namespace: ns,
+    kind: 'switchboard', url: stack.nats().url, namespace: ns,
     services: [{ name: 'w', channels: { [ch.OUTBOUND_SEND]: { group: 'workers', handler: () => undefined } } }],
   }));
   expect(isConsumerConflict(err)).toBe(true);
