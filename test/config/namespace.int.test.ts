@@ -1,30 +1,23 @@
 /** SWITCHBOARD_NAMESPACE is the Moleculer namespace: brokers of one namespace see each other on NATS, another namespace's brokers do not. */
 import { ServiceBroker } from 'moleculer';
 import { createBrokerConfig } from '../../src/config';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 import { freshNamespace } from '../integration/stack';
 
 describe('namespace isolation on one NATS', () => {
-  let nats: ServerProcess;
-  const brokers: ServiceBroker[] = [];
+  const stack = suiteServers({ redis: false });
   const nsA = freshNamespace('nsa');
   const nsB = freshNamespace('nsb');
 
   const make = (nodeID: string, namespace: string, answer: string) => {
     const broker = new ServiceBroker(createBrokerConfig({
-      env: { NATS_URL: nats.url, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_NODE_ID: nodeID },
+      env: { NATS_URL: stack.nats().url, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_NODE_ID: nodeID },
       overrides: { logger: false, requestTimeout: 2_000 },
     }));
     broker.createService({ name: `who-${nodeID}`, actions: { hi: () => answer } });
-    brokers.push(broker);
+    stack.suiteBrokers.push(broker);
     return broker;
   };
-
-  beforeAll(async () => { nats = await startNats(); });
-  afterAll(async () => {
-    for (const b of brokers) await b.stop();
-    await nats?.cleanup();
-  });
 
   it('joins its own namespace only', async () => {
     const a1 = make('a1', nsA, 'from a2');

@@ -2,7 +2,7 @@
 import { ServiceBroker } from 'moleculer';
 import { defineService } from '../../src/index';
 import { Datasource } from '../../src/entries/service';
-import { startNats, type ServerProcess } from '../harness/servers';
+import { suiteServers } from '../harness/suite';
 
 class DirectoryDatasource extends Datasource {
   connected = false;
@@ -16,16 +16,16 @@ class DirectoryDatasource extends Datasource {
 }
 
 describe('defineService across the NATS transporter', () => {
-  let nats: ServerProcess;
+  const stack = suiteServers({ redis: false });
   let a: ServiceBroker;
   let b: ServiceBroker;
   const seen: unknown[] = [];
 
   beforeAll(async () => {
-    nats = await startNats();
-    const common = { logger: false as const, transporter: nats.url, namespace: `sb-${process.pid}` };
+    const common = { logger: false as const, transporter: stack.nats().url, namespace: `sb-${process.pid}` };
     a = new ServiceBroker({ ...common, nodeID: 'node-a' });
     b = new ServiceBroker({ ...common, nodeID: 'node-b' });
+    stack.suiteBrokers.push(a, b);
     a.createService(defineService({
       name: 'directory',
       datasources: { dir: DirectoryDatasource },
@@ -47,11 +47,6 @@ describe('defineService across the NATS transporter', () => {
     }));
     await Promise.all([a.start(), b.start()]);
     await b.waitForServices('directory', 10_000);
-  });
-
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await nats?.cleanup();
   });
 
   it('serves a call from broker B on broker A, through the datasource, with meta carried', async () => {

@@ -4,28 +4,22 @@
  * this one's, the bucket is provisioned with its TTL (or not at all with `failureCounts: 'node'`),
  * and a bucket that disappears falls back to the node's count, then is re-created.
  */
-import type { ServiceBroker } from 'moleculer';
 import type { KV, NatsConnection } from 'nats';
-import { startNats, type ServerProcess } from '../../harness/servers';
+import { suiteServers } from '../../harness/suite';
 import { failureBucketName } from '../../../src/channels';
 import { SharedFailureCounts } from '../../../src/channels/jetstream/shared-failure-counts';
 import { freshNamespace, makeBroker, manager } from '../helpers';
 
-let nats: ServerProcess;
+const stack = suiteServers({ redis: false });
 const conns: NatsConnection[] = [];
-const brokers: ServiceBroker[] = [];
 const NANOS = 1_000_000;
 
-beforeAll(async () => { nats = await startNats(); });
-afterEach(async () => {
-  await Promise.allSettled(brokers.splice(0).map((b) => b.stop()));
-  await Promise.allSettled(conns.splice(0).map((c) => c.close()));
-});
-afterAll(async () => { await nats.cleanup(); });
+// declared after suiteServers(): runs once its afterEach has stopped the test's brokers
+afterEach(async () => { await Promise.allSettled(conns.splice(0).map((c) => c.close())); });
 
 /** A bucket on its own connection, created on first use (as the adapter's provisioning would). */
 async function counts(bucket: string, warnings: string[] = []): Promise<SharedFailureCounts> {
-  const { nc } = await manager(nats.url);
+  const { nc } = await manager(stack.nats().url);
   conns.push(nc);
   let kv: Promise<KV> | null = null;
   return new SharedFailureCounts({
@@ -70,7 +64,7 @@ it('a bucket deleted at runtime: the next failure is counted on the node (with a
   const warnings: string[] = [];
   const c = await counts(bucket, warnings);
   expect(await c.add(ref, err('a'))).toBe(1);
-  const { nc, jsm } = await manager(nats.url);
+  const { nc, jsm } = await manager(stack.nats().url);
   try {
     await jsm.streams.delete(`KV_${bucket}`);
     expect(await c.add(ref, err('b'))).toBe(2); // this node's own count
@@ -84,21 +78,21 @@ it('a bucket deleted at runtime: the next failure is counted on the node (with a
 
 it("the adapter provisions the bucket (history 1, the TTL) with shared counts, brings an existing bucket's TTL in line, and makes none with failureCounts: 'node'", async () => {
   const ns = freshNamespace('bkt');
-  const { nc, jsm } = await manager(nats.url);
+  const { nc, jsm } = await manager(stack.nats().url);
   try {
-    const first = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns, options: { failureCountTtlMs: 3_600_000 } });
-    brokers.push(first);
+    const first = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns, options: { failureCountTtlMs: 3_600_000 } });
+    stack.brokers.push(first);
     await first.start();
     const info = await jsm.streams.info(`KV_${failureBucketName(ns)}`);
     expect(info.config).toMatchObject({ max_msgs_per_subject: 1, max_age: 3_600_000 * NANOS });
-    const second = makeBroker({ kind: 'switchboard', url: nats.url, namespace: ns, options: { failureCountTtlMs: 7_200_000 } });
-    brokers.push(second);
+    const second = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: ns, options: { failureCountTtlMs: 7_200_000 } });
+    stack.brokers.push(second);
     await second.start();
     expect((await jsm.streams.info(`KV_${failureBucketName(ns)}`)).config.max_age).toBe(7_200_000 * NANOS);
 
     const local = freshNamespace('nobkt');
-    const third = makeBroker({ kind: 'switchboard', url: nats.url, namespace: local, options: { failureCounts: 'node' } });
-    brokers.push(third);
+    const third = makeBroker({ kind: 'switchboard', url: stack.nats().url, namespace: local, options: { failureCounts: 'node' } });
+    stack.brokers.push(third);
     await third.start();
     await expect(jsm.streams.info(`KV_${failureBucketName(local)}`)).rejects.toThrow();
   } finally {
