@@ -51,19 +51,20 @@ const ROOT = (() => {
 const COMPILED = __filename.endsWith('.js');
 /** The command `npm start` runs after compiling (package.json), and the node flags in it. */
 const START_COMMAND = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split('&&').pop()!.trim();
+/** The node flags an environment variable lists (space-separated); undefined when it is not set (an empty one: no flags). */
+const flagsIn = (name: string): string[] | undefined => process.env[name]?.split(/\s+/).filter(Boolean);
 /** BENCH_PEER_FLAGS: node flags for the hand-written peer (none by default), e.g. the Switchboard process's own, to see what they cost it. */
-const PEER_FLAGS = (process.env.BENCH_PEER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const PEER_FLAGS = flagsIn('BENCH_PEER_FLAGS') ?? [];
 /** BENCH_NODE_FLAGS overrides them for the Switchboard bench process (to measure a flag), e.g. BENCH_NODE_FLAGS=' '. */
-const START_NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined
-  ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean)
-  : START_COMMAND.match(/--(?:max-semi-space-size|max-old-space-size|single-threaded-gc)(?:=\S+)?/g) ?? [];
+const START_NODE_FLAGS = flagsIn('BENCH_NODE_FLAGS')
+  ?? START_COMMAND.match(/--(?:max-semi-space-size|max-old-space-size|single-threaded-gc)(?:=\S+)?/g) ?? [];
 
 interface Autocannon {
   (opts: Record<string, unknown>): Promise<{ requests: { total: number; average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number }>;
 }
 /**
  * autocannon, loaded by the driver only: the server roles run from this same file, and autocannon's ~230 modules
- * (~3.6 MB of heap) in them would weigh on their RSS and every mark-compact, which the peer's own file does not pay.
+ * (~2.5 MB of live heap) in them would weigh on their RSS and every mark-compact, which the peer's own file does not pay.
  * It ships no types; this is the part used here.
  */
 const autocannon: Autocannon = (opts) => (require('autocannon') as Autocannon)(opts); // eslint-disable-line @typescript-eslint/no-require-imports
@@ -282,8 +283,8 @@ async function storedCount(natsUrl: string, subject: string): Promise<number> {
 /** What the profiles showed; kept with the table so a re-run does not lose it. */
 const FINDINGS = `Run it with \`npm run bench:inbound\` (it compiles the servers with \`scripts/compile.js\`, starts its own nats-server and
 redis-server; \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`; \`BENCH_ONLY=switchboard,baseline,stock,npm-start\` picks rows;
-\`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags, \`BENCH_PEER_FLAGS\` gives the peer some; \`BENCH_PROFILE=<dir>\` writes CPU profiles of the
-Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
+\`BENCH_NODE_FLAGS\` replaces the Switchboard process's node flags, \`BENCH_PEER_FLAGS\` gives the peer some;
+\`BENCH_PROFILE=<dir>\` writes CPU profiles of the Switchboard process, the peer and the \`npm start\` node; \`BENCH_HEAP=<dir>\` a sampling heap profile of the Switchboard
 process (collected objects included: where it allocates; with \`BENCH_HEAP_SURVIVORS=1\` only what outlived a
 scavenge: what is promoted); \`BENCH_AB='NAME=value'\` adds a second Switchboard process
 with that environment to the same alternating rounds, an A/B of a change behind a switch under the same load
@@ -370,7 +371,7 @@ const wanted = (name: string) => !ONLY || ONLY.includes(name);
 /** BENCH_START_WITHOUT=webhooks: adds the `npm start` node without those services to the rounds (an A/B of what they cost). */
 const START_WITHOUT = (process.env.BENCH_START_WITHOUT ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 /** BENCH_START_FLAGS='--flag ...': that second `npm start` node runs with these node flags instead of package.json's. */
-const START_FLAGS = process.env.BENCH_START_FLAGS !== undefined ? process.env.BENCH_START_FLAGS.split(/\s+/).filter(Boolean) : undefined;
+const START_FLAGS = flagsIn('BENCH_START_FLAGS');
 /** The second `npm start` node's label, when there is one. */
 const START_B = [
   START_WITHOUT.length > 0 && `without ${START_WITHOUT.join(', ')}`,
@@ -411,7 +412,7 @@ async function drive(): Promise<void> {
     // it other node flags, BENCH_AB_BUILD runs it from another compiled copy of this file (a worktree of the base commit)
     if (AB) {
       const env = { ...Object.fromEntries((process.env.BENCH_AB ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=') as [string, string])), BENCH_SB_NAMESPACE: `${SB_NAMESPACE}b` };
-      const flags = process.env.BENCH_AB_FLAGS !== undefined ? process.env.BENCH_AB_FLAGS.split(/\s+/).filter(Boolean) : START_NODE_FLAGS;
+      const flags = flagsIn('BENCH_AB_FLAGS') ?? START_NODE_FLAGS;
       const port = await freePort();
       add('switchboard-b', port, await child(['--serve', String(port), nats.url, redis.url], process.env.BENCH_AB_BUILD ?? __filename, true, flags, env), signedRequest('switchboard-b'));
     }
