@@ -5,9 +5,10 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import type { Agent, buildConnector } from 'undici';
 import { UnsafeUrlError } from '../errors';
 import { isInternalAddress, type OutboundUrlPolicy } from './outbound-url';
+import { undici } from './undici';
 
 /** What a tenant is told about a refused URL: nothing about where it points, only which variable allows it. */
 export const URL_NOT_ALLOWED =
@@ -74,7 +75,7 @@ export function guardedLookup(policy: OutboundUrlPolicy = {}): LookupFunction {
  * {@link guardedLookup}: the check is made on the address the socket connects to.
  */
 export function guardedConnector(policy: OutboundUrlPolicy = {}, options: buildConnector.BuildOptions = {}): buildConnector.connector {
-  const connect = buildConnector({ ...options, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
+  const connect = undici().buildConnector({ ...options, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
   return (opts, callback) => {
     const host = opts.hostname.replace(/^\[|\]$/g, '');
     if (!policy.allowPrivateNetworks && isIP(host) !== 0 && isInternalAddress(host)) {
@@ -93,7 +94,7 @@ export function guardedConnector(policy: OutboundUrlPolicy = {}, options: buildC
  */
 export function createGuardedDispatcher(policy: OutboundUrlPolicy = {}, options: Omit<Agent.Options, 'connect'> & { connect?: buildConnector.BuildOptions } = {}): Agent {
   const { connect, ...rest } = options;
-  return new Agent({ ...rest, connect: guardedConnector(policy, connect ?? {}) });
+  return new (undici().Agent)({ ...rest, connect: guardedConnector(policy, connect ?? {}) });
 }
 
 const shared = new Map<string, Agent>();

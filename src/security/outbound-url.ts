@@ -5,10 +5,11 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { UnsafeUrlError } from '../errors';
 import { findRefusal, guardedDispatcher, internalAddressRefusal, refusalDetail } from './guarded-dispatcher';
 import { isInternalAddress } from './internal-address';
+import { undici } from './undici';
 
 export { isInternalAddress };
 
@@ -95,7 +96,7 @@ export type GuardedRequestInit = Omit<RequestInit, 'dispatcher'> & { dispatcher?
 export async function guardedFetch(raw: unknown, init: GuardedRequestInit = {}, policy: OutboundUrlPolicy = {}): Promise<Response> {
   const url = parseOutboundUrl(raw, policy);
   try {
-    const response = await undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher: init.dispatcher ?? guardedDispatcher(policy) });
+    const response = await undici().fetch(url, { ...(init as object), redirect: 'manual', dispatcher: init.dispatcher ?? guardedDispatcher(policy) });
     return response as unknown as Response;
   } catch (err) {
     const refusal = findRefusal(err);
